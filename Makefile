@@ -1,0 +1,41 @@
+# The clean interface between the tools: every target sets itself up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME := $(CURDIR)/dagster_home
+
+.PHONY: setup run test ui lint sample clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## land everything in TRADEBLOC_RAW_DIR, build and test every model through Dagster
+run: $(STAMP)
+	$(BIN)/python -m dagster_project run
+
+## the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+## the Dagster UI on http://127.0.0.1:3000
+ui: $(STAMP)
+	$(BIN)/python -m dagster_project prepare
+	$(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## regenerate the committed sample under raw/
+sample: $(STAMP)
+	$(BIN)/python -m dagster_project.sample --out raw
+
+clean:
+	rm -rf warehouse dbt_project/target dbt_project/logs

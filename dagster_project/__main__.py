@@ -1,0 +1,51 @@
+"""Command line: `python -m dagster_project prepare|run|summary`.
+
+`run` is what `make run` does: prepare the dbt manifest, materialise every asset
+through Dagster (the same code path as the UI, recorded in the same Dagster
+home), then print a summary of what the warehouse holds.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+
+from . import settings, summary
+from .resources import prepare_dbt
+
+
+def _materialise_all() -> int:
+    os.environ.setdefault("DAGSTER_HOME", str(settings.REPO_ROOT / "dagster_home"))
+    command = [
+        sys.executable,
+        "-m",
+        "dagster",
+        "asset",
+        "materialize",
+        "-m",
+        "dagster_project.definitions",
+        "--select",
+        "*",
+    ]
+    return subprocess.call(command, env={**os.environ, **settings.load().dbt_env()})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dagster_project")
+    parser.add_argument("command", choices=["prepare", "run", "summary"])
+    args = parser.parse_args(argv)
+    if args.command in ("prepare", "run"):
+        prepare_dbt()
+    if args.command == "run":
+        code = _materialise_all()
+        print(summary.render(settings.load().warehouse))
+        if code:
+            print(f"Some assets failed (dagster exit code {code}); see the messages above.")
+        return code
+    if args.command == "summary":
+        print(summary.render(settings.load().warehouse))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

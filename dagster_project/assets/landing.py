@@ -1,0 +1,114 @@
+"""Landing assets: one per source kind, each filling its raw tables from raw/<kind>/."""
+
+import dagster as dg
+
+from .. import settings, warehouse
+from ..landing import SOURCE_KINDS, reference
+from ..landing.formats import RawTable, SourceKind
+from ..landing.loader import land_source
+
+GROUP = "landing"
+KINDS = {"duckdb", "python"}
+REFERENCE_KEY = dg.AssetKey(["raw", "reference_country_codes"])
+
+
+class LandingConfig(dg.Config):
+    prune_missing: bool = False
+    """Remove the rows of files that are no longer in the raw folder (kept by default)."""
+
+
+@dg.asset(
+    key=REFERENCE_KEY,
+    group_name=GROUP,
+    kinds=KINDS,
+    pool="duckdb",
+    description=(
+        "Country codes of every code system the sources use (ISO 3166 from pycountry, "
+        "plus the trade sources' own numeric codes such as 842 for the USA)."
+    ),
+)
+def reference_country_codes() -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        rows = reference.refresh(conn)
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+
+
+def _column_schema(table: RawTable) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[dg.TableColumn(c.name, c.type, description=c.description or None) for c in table.columns]
+    )
+
+
+def _table_key(table: RawTable) -> dg.AssetKey:
+    return dg.AssetKey(["raw", table.name])
+
+
+def landing_asset(kind: SourceKind) -> dg.AssetsDefinition:
+    specs = [
+        dg.AssetSpec(
+            _table_key(table),
+            description=table.description,
+            group_name=GROUP,
+            kinds=KINDS,
+            deps=[REFERENCE_KEY],
+            metadata={"dagster/column_schema": _column_schema(table)},
+        )
+        for table in kind.tables
+    ]
+
+    @dg.multi_asset(
+        name=f"land_{kind.name}",
+        specs=specs,
+        pool="duckdb",
+        description=f"Land every file under raw/{kind.name}/ ({kind.description}).",
+    )
+    def _land(context: dg.AssetExecutionContext, config: LandingConfig):
+        raw_dir = settings.load().raw_dir
+        with warehouse.connect() as conn:
+            report = land_source(conn, kind, raw_dir, prune_missing=config.prune_missing)
+            for table in kind.tables:
+                files = [f for f in report.files if f.raw_table in (table.name, None)]
+                (row_count,) = conn.execute(f"select count(*) from raw.{table.name}").fetchone()
+                yield dg.MaterializeResult(
+                    asset_key=_table_key(table),
+                    metadata={
+                        "dagster/row_count": row_count,
+                        "files_landed": len([f for f in files if f.status == "landed"]),
+                        "files_unchanged": len(report.with_status("unchanged")),
+                        "files_failed": len(report.failures),
+                        "rows_loaded": sum(f.rows_loaded for f in files),
+                        "rows_quarantined": sum(f.rows_quarantined for f in files),
+                        "files": dg.MetadataValue.md(_files_table(report.files)),
+                        "preview": dg.MetadataValue.md(
+                            warehouse.markdown_preview(conn, f"select * from raw.{table.name}")
+                        ),
+                    },
+                )
+        for result in report.files:
+            if result.status in ("landed", "duplicate", "missing", "removed"):
+                context.log.info(f"{result.path}: {result.status} {result.message}".strip())
+        if report.failures:
+            raise dg.Failure(
+                description=(
+                    f"{len(report.failures)} file(s) under raw/{kind.name}/ could not be landed "
+                    "(the other files were):\n" + "\n".join(f.message for f in report.failures)
+                )
+            )
+
+    return _land
+
+
+def _files_table(files) -> str:
+    lines = [
+        "| file | status | read | loaded | quarantined | message |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {f.path} | {f.status} | {f.rows_read} | {f.rows_loaded} | {f.rows_quarantined} | "
+        f"{f.message.replace('|', '/')} |"
+        for f in files
+    ]
+    return "\n".join(lines)
+
+
+LANDING_ASSETS = [reference_country_codes, *(landing_asset(kind) for kind in SOURCE_KINDS)]

@@ -1,0 +1,18 @@
+"""Everything Dagster loads: landing assets, the dbt project, one serialised lane.
+
+The dbt manifest must exist before this module is imported: `make run`, `make ui`
+and the tests prepare it (`python -m dagster_project prepare`).
+"""
+
+import dagster as dg
+
+from .assets.dbt import tradebloc_dbt
+from .assets.landing import LANDING_ASSETS
+from .resources import dbt_resource
+
+defs = dg.Definitions(
+    assets=[*LANDING_ASSETS, tradebloc_dbt],
+    resources={"dbt": dbt_resource()},
+    # One writer at a time: DuckDB allows a single read-write process.
+    executor=dg.in_process_executor,
+)

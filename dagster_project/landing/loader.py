@@ -1,0 +1,298 @@
+"""Land every file of one source kind: the ledger, the quarantine, the transactions.
+
+The rules (DESIGN.md, "Hard rules"):
+- a file is identified by its content hash: an unchanged file is skipped, the same
+  content under another name is recorded as a duplicate and not loaded twice;
+- a changed file has exactly its rows replaced, in one transaction, so a crash or
+  a failure mid-load leaves the previous state;
+- every data row is either loaded or quarantined with its line and reason, and
+  the ledger records rows read = rows loaded + rows quarantined for the file;
+- a file that cannot be read at all is recorded as failed; the other files land.
+- a file that disappears from the folder keeps its rows (nothing is lost by
+  tidying a downloads folder) and is recorded as missing; landing with
+  `prune_missing` removes its rows instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from . import reference
+from .delimited import Detected, detect, judge, read_lines
+from .errors import LandingError
+from .formats import RawTable, SourceKind, ident
+
+LEDGER = "raw._landing_ledger"
+QUARANTINE = "raw._quarantine"
+_LEDGER_COLUMNS = """
+    event_id BIGINT PRIMARY KEY,
+    path VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    size_bytes BIGINT,
+    sha256 VARCHAR,
+    format VARCHAR,
+    raw_table VARCHAR,
+    rows_read BIGINT,
+    rows_loaded BIGINT,
+    rows_quarantined BIGINT,
+    status VARCHAR NOT NULL,
+    message VARCHAR,
+    landed_at TIMESTAMP NOT NULL
+"""
+_QUARANTINE_COLUMNS = """
+    source_file VARCHAR NOT NULL,
+    line_number BIGINT NOT NULL,
+    raw_line VARCHAR,
+    reason VARCHAR NOT NULL,
+    format VARCHAR,
+    raw_table VARCHAR,
+    quarantined_at TIMESTAMP NOT NULL
+"""
+# Statuses that say what the warehouse holds for a path (a failed attempt does not
+# change that: the previous rows stay).
+_STATE_STATUSES = ("landed", "duplicate", "missing", "removed")
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # landed | unchanged | duplicate | failed | missing | removed
+    format: str | None = None
+    raw_table: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    message: str = ""
+
+
+@dataclass
+class SourceReport:
+    source: str
+    files: list[FileResult] = field(default_factory=list)
+
+    def with_status(self, *statuses: str) -> list[FileResult]:
+        return [f for f in self.files if f.status in statuses]
+
+    @property
+    def failures(self) -> list[FileResult]:
+        return self.with_status("failed")
+
+
+def ensure_schema(conn: duckdb.DuckDBPyConnection, kind: SourceKind) -> None:
+    """Create the ledger, the quarantine and the kind's raw tables if missing, so
+    that dbt finds every source table even before a file of that kind arrives."""
+    conn.execute("create schema if not exists raw")
+    conn.execute(f"create table if not exists {LEDGER} ({_LEDGER_COLUMNS})")
+    conn.execute(f"create table if not exists {QUARANTINE} ({_QUARANTINE_COLUMNS})")
+    if not _table_exists(conn, reference.TABLE):
+        reference.refresh(conn)
+    for table in kind.tables:
+        conn.execute(f"create table if not exists raw.{table.name} ({_table_ddl(table)})")
+
+
+def _table_ddl(table: RawTable) -> str:
+    columns = [f"{ident(c.name)} {c.type}" for c in table.columns]
+    return ", ".join([*columns, "_source_file VARCHAR NOT NULL", "_line_number BIGINT NOT NULL"])
+
+
+def _table_exists(conn: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    schema, name = qualified.split(".")
+    return bool(
+        conn.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
+
+
+def source_files(raw_dir: Path, kind: SourceKind) -> list[Path]:
+    """Every file under raw/<kind>/, in a stable order; hidden files are not data."""
+    folder = raw_dir / kind.name
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def land_source(
+    conn: duckdb.DuckDBPyConnection, kind: SourceKind, raw_dir: Path, prune_missing: bool = False
+) -> SourceReport:
+    ensure_schema(conn, kind)
+    report = SourceReport(kind.name)
+    state = _current_state(conn, kind)
+    files = source_files(raw_dir, kind)
+    present = {_relative(p, raw_dir) for p in files}
+    for path in files:
+        report.files.append(_land_file(conn, kind, raw_dir, path, state, present))
+    for rel, (_, status) in sorted(state.items()):
+        if rel in present or status == "removed":
+            continue
+        report.files.append(_handle_missing(conn, kind, rel, status, prune_missing))
+    return report
+
+
+def _relative(path: Path, raw_dir: Path) -> str:
+    return path.relative_to(raw_dir).as_posix()
+
+
+def _current_state(conn: duckdb.DuckDBPyConnection, kind: SourceKind) -> dict[str, tuple[str, str]]:
+    """path -> (sha256, status) of the latest event that changed what is held."""
+    rows = conn.execute(
+        f"""
+        select path, sha256, status from {LEDGER}
+        where source = ? and status in {_STATE_STATUSES}
+        qualify row_number() over (partition by path order by event_id desc) = 1
+        """,
+        [kind.name],
+    ).fetchall()
+    return {path: (sha, status) for path, sha, status in rows}
+
+
+def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
+    rel = _relative(path, raw_dir)
+    before = path.stat()
+    sha = file_sha256(path)
+    previous = state.get(rel)
+    if previous and previous[1] in ("landed", "duplicate") and previous[0] == sha:
+        return FileResult(rel, "unchanged", message="content unchanged since it was landed")
+    twin = next(
+        (
+            other
+            for other, (other_sha, status) in state.items()
+            if other != rel and other in present and status == "landed" and other_sha == sha
+        ),
+        None,
+    )
+    if twin:
+        result = FileResult(rel, "duplicate", message=f"same content as {twin}; not loaded twice")
+        with _transaction(conn):
+            _delete_rows(conn, kind, rel)
+            _record(conn, kind, rel, before.st_size, sha, result)
+        return result
+    try:
+        read_lines(conn, path)
+        detected = detect(conn, path, kind)
+        judge(conn, detected, rel)
+        after = path.stat()
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            raise LandingError(path, "the file changed while it was being landed; land it again")
+        fmt = detected.format
+        result = FileResult(rel, "landed", fmt.name, fmt.table.name)
+        with _transaction(conn):
+            _delete_rows(conn, kind, rel)
+            conn.execute("create or replace temp view good as select * from _judged where _reason is null")
+            conn.execute(f"insert into raw.{fmt.table.name} by name {_projection(detected)}")
+            conn.execute(
+                f"""
+                insert into {QUARANTINE}
+                select _source_file, _line_number, _raw_line, _reason, ?, ?, ?
+                from _judged where _reason is not null
+                """,
+                [fmt.name, fmt.table.name, _now()],
+            )
+            result.rows_read, result.rows_quarantined = conn.execute(
+                "select count(*), count(_reason) from _judged"
+            ).fetchone()
+            result.rows_loaded = result.rows_read - result.rows_quarantined
+            if detected.ignored_columns:
+                result.message = "ignored columns: " + ", ".join(detected.ignored_columns)
+            _record(conn, kind, rel, before.st_size, sha, result)
+        return result
+    except (LandingError, duckdb.Error) as error:
+        message = str(error) if isinstance(error, LandingError) else f"{rel}: {error}"
+        result = FileResult(rel, "failed", message=message)
+        with _transaction(conn):
+            _record(conn, kind, rel, before.st_size, sha, result)
+        return result
+    finally:
+        for temp in ("_lines", "_fields", "_judged"):
+            conn.execute(f"drop table if exists {temp}")
+
+
+def _projection(detected: Detected) -> str:
+    """SQL selecting the raw table's rows from the accepted rows (view `good`)."""
+    fmt = detected.format
+    if fmt.project:
+        return fmt.project([c.name for c in detected.columns if c not in fmt.columns])
+    columns = ", ".join(ident(c.name) for c in fmt.table.columns)
+    return f"select {columns}, _source_file, _line_number from good"
+
+
+def _handle_missing(conn, kind, rel, status, prune_missing) -> FileResult:
+    if prune_missing:
+        result = FileResult(rel, "removed", message="file gone from the raw folder; rows removed")
+    elif status == "missing":
+        return FileResult(rel, "missing", message="file gone from the raw folder; rows kept")
+    else:
+        result = FileResult(
+            rel,
+            "missing",
+            message="file gone from the raw folder; rows kept (prune_missing removes them)",
+        )
+    with _transaction(conn):
+        if prune_missing:
+            _delete_rows(conn, kind, rel)
+        _record(conn, kind, rel, None, None, result)
+    return result
+
+
+def _delete_rows(conn, kind: SourceKind, rel: str) -> None:
+    for table in kind.tables:
+        conn.execute(f"delete from raw.{table.name} where _source_file = ?", [rel])
+    conn.execute(f"delete from {QUARANTINE} where source_file = ?", [rel])
+
+
+def _record(conn, kind, rel, size, sha, result: FileResult) -> None:
+    (event_id,) = conn.execute(f"select coalesce(max(event_id), 0) + 1 from {LEDGER}").fetchone()
+    conn.execute(
+        f"insert into {LEDGER} values ({', '.join(['?'] * 13)})",
+        [
+            event_id,
+            rel,
+            kind.name,
+            size,
+            sha,
+            result.format,
+            result.raw_table,
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_quarantined,
+            result.status,
+            result.message,
+            _now(),
+        ],
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class _transaction:
+    """BEGIN ... COMMIT, or ROLLBACK on any error (then re-raised)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.execute("begin transaction")
+
+    def __exit__(self, exc_type, exc, tb):
+        self.conn.execute("rollback" if exc_type else "commit")
+        return False

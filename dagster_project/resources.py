@@ -1,0 +1,22 @@
+"""The dbt project and its CLI resource (importable before the manifest exists)."""
+
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource, DbtProject
+
+from . import settings
+
+DBT_PROJECT = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
+# The dbt installed beside this Python, whether or not its bin folder is on PATH.
+DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE))
+
+
+def prepare_dbt() -> None:
+    """Write the dbt manifest (dbt parse). Must run before the definitions load."""
+    settings.export_for_dbt()
+    dbt_resource().cli(["--quiet", "parse"], target_path=DBT_PROJECT.target_path).wait()
