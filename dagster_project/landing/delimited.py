@@ -88,6 +88,14 @@ def _unreadable(path: Path, error: duckdb.Error) -> LandingError:
         )
     if "gzip" in text.lower():
         return LandingError(path, "truncated or corrupt gzip data; expected a complete .gz file")
+    if "state machine reached an invalid state" in text:
+        # The line reader splits on one line-ending style; a stray carriage return breaks it.
+        return LandingError(
+            path,
+            "mixed line endings (a carriage return that does not end a line the way the first "
+            "line does); expected one line-ending style throughout (LF or CRLF)",
+            line,
+        )
     if "Expected Number of Columns" in text:
         return LandingError(path, "a control character (0x1F) in the text; expected plain text", line)
     first = text.splitlines()[0] if text else type(error).__name__
@@ -109,7 +117,7 @@ def detect(conn: duckdb.DuckDBPyConnection, path: Path, kind: SourceKind) -> Det
         score = (shared / len(names), shared / max(len(named), 1))
         candidates.append((score, fmt, header))
     if not candidates or max(c[0][0] for c in candidates) < _MIN_HEADER_MATCH:
-        first = conn.execute("select line from _lines where line_number = 1").fetchone()[0]
+        first = conn.execute("select line from _lines where line_number = 1").fetchone()[0] or ""
         expected = "; ".join(
             f"{f.description or f.name} ({', '.join(c.name for c in f.columns[:4])}, ...)"
             for f in kind.formats
@@ -142,7 +150,11 @@ def detect(conn: duckdb.DuckDBPyConnection, path: Path, kind: SourceKind) -> Det
 
 
 def _split_header(line: str, delimiter: str) -> list[str]:
-    return [name.strip() for name in next(csv.reader([line.lstrip("\ufeff")], delimiter=delimiter))]
+    try:
+        fields = next(csv.reader([line.lstrip("\ufeff")], delimiter=delimiter))
+    except csv.Error:  # e.g. a field over the csv module's size limit: not a header
+        return []
+    return [name.strip() for name in fields]
 
 
 def _shorten(text: str, limit: int = 120) -> str:

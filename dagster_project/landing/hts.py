@@ -36,14 +36,16 @@ TARIFF_LINES = RawTable(
 
 
 def _ad_valorem(text_column: str) -> str:
-    """Sum of the `N%` parts; 0 for Free or a purely specific rate; NULL for no rate."""
+    """Sum of the `N%` parts; 0 for Free or a purely specific rate; NULL for no rate
+    and for a text the parser does not understand (e.g. "The rate applicable to ...")."""
     col = ident(text_column)
     return f"""case
         when nullif(trim({col}), '') is null then null
         when regexp_matches({col}, '^\\s*Free', 'i') then 0
-        else coalesce(list_sum(list_transform(
+        when regexp_matches({col}, '[0-9]\\s*%') then list_sum(list_transform(
             regexp_extract_all({col}, '([0-9]+(?:\\.[0-9]+)?)\\s*%', 1),
-            lambda p: cast(p as double))), 0)
+            lambda p: cast(p as double)))
+        when {_has_specific(text_column)} then 0
     end"""
 
 

@@ -10,7 +10,8 @@ The rules (DESIGN.md, "Hard rules"):
 - a file that cannot be read at all is recorded as failed; the other files land.
 - a file that disappears from the folder keeps its rows (nothing is lost by
   tidying a downloads folder) and is recorded as missing; landing with
-  `prune_missing` removes its rows instead.
+  `prune_missing` removes its rows instead. A file whose content is landed
+  under another name (it was renamed) has its rows removed: they are held there.
 """
 
 from __future__ import annotations
@@ -138,12 +139,17 @@ def land_source(
     state = _current_state(conn, kind)
     files = source_files(raw_dir, kind)
     present = {_relative(p, raw_dir) for p in files}
+    # Landed files first (a replaced one may release content that a new file holds),
+    # files recorded as duplicates last: whether their twin still holds their content
+    # is known once the others are landed (`state` follows each landing).
+    order = {"landed": 0, "duplicate": 2}
+    files.sort(key=lambda p: order.get(state.get(_relative(p, raw_dir), (None, None))[1], 1))
     for path in files:
         report.files.append(_land_file(conn, kind, raw_dir, path, state, present))
-    for rel, (_, status) in sorted(state.items()):
+    for rel, (sha, status) in sorted(state.items()):
         if rel in present or status == "removed":
             continue
-        report.files.append(_handle_missing(conn, kind, rel, status, prune_missing))
+        report.files.append(_handle_missing(conn, kind, rel, sha, status, prune_missing, state, present))
     return report
 
 
@@ -164,26 +170,34 @@ def _current_state(conn: duckdb.DuckDBPyConnection, kind: SourceKind) -> dict[st
     return {path: (sha, status) for path, sha, status in rows}
 
 
-def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
-    rel = _relative(path, raw_dir)
-    before = path.stat()
-    sha = file_sha256(path)
-    previous = state.get(rel)
-    if previous and previous[1] in ("landed", "duplicate") and previous[0] == sha:
-        return FileResult(rel, "unchanged", message="content unchanged since it was landed")
-    twin = next(
+def _landed_twin(rel, sha, state, present) -> str | None:
+    """Another file in the folder whose landed rows are this content."""
+    return next(
         (
             other
-            for other, (other_sha, status) in state.items()
+            for other, (other_sha, status) in sorted(state.items())
             if other != rel and other in present and status == "landed" and other_sha == sha
         ),
         None,
     )
+
+
+def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
+    """Land one file; `state` is updated to what the warehouse then holds for it."""
+    rel = _relative(path, raw_dir)
+    before = path.stat()
+    sha = file_sha256(path)
+    previous = state.get(rel)
+    twin = _landed_twin(rel, sha, state, present)
+    # A duplicate is unchanged only while its twin still holds the content.
+    if previous and previous[0] == sha and (previous[1] == "landed" or (previous[1] == "duplicate" and twin)):
+        return FileResult(rel, "unchanged", message="content unchanged since it was landed")
     if twin:
         result = FileResult(rel, "duplicate", message=f"same content as {twin}; not loaded twice")
         with _transaction(conn):
             _delete_rows(conn, kind, rel)
             _record(conn, kind, rel, before.st_size, sha, result)
+        state[rel] = (sha, "duplicate")
         return result
     try:
         read_lines(conn, path)
@@ -213,6 +227,7 @@ def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
             if detected.ignored_columns:
                 result.message = "ignored columns: " + ", ".join(detected.ignored_columns)
             _record(conn, kind, rel, before.st_size, sha, result)
+        state[rel] = (sha, "landed")
         return result
     except (LandingError, duckdb.Error) as error:
         message = str(error) if isinstance(error, LandingError) else f"{rel}: {error}"
@@ -234,8 +249,14 @@ def _projection(detected: Detected) -> str:
     return f"select {columns}, _source_file, _line_number from good"
 
 
-def _handle_missing(conn, kind, rel, status, prune_missing) -> FileResult:
-    if prune_missing:
+def _handle_missing(conn, kind, rel, sha, status, prune_missing, state, present) -> FileResult:
+    """A file gone from the folder. The ledger event keeps the hash of the content held."""
+    renamed = _landed_twin(rel, sha, state, present) if sha and status in ("landed", "missing") else None
+    if renamed:
+        result = FileResult(
+            rel, "removed", message=f"file gone from the raw folder; its content is landed as {renamed}"
+        )
+    elif prune_missing:
         result = FileResult(rel, "removed", message="file gone from the raw folder; rows removed")
     elif status == "missing":
         return FileResult(rel, "missing", message="file gone from the raw folder; rows kept")
@@ -246,9 +267,9 @@ def _handle_missing(conn, kind, rel, status, prune_missing) -> FileResult:
             message="file gone from the raw folder; rows kept (prune_missing removes them)",
         )
     with _transaction(conn):
-        if prune_missing:
+        if result.status == "removed":
             _delete_rows(conn, kind, rel)
-        _record(conn, kind, rel, None, None, result)
+        _record(conn, kind, rel, None, sha, result)
     return result
 
 

@@ -35,14 +35,14 @@ COUNTRY_METADATA = RawTable(
 
 
 def _unpivot(year_columns: list[str]) -> str:
-    if not year_columns:
-        return "select * from good where false"
-    years = ", ".join(ident(y) for y in year_columns)
+    rows = f"(unpivot good on {', '.join(ident(y) for y in year_columns)} into name year value value)"
+    if not year_columns:  # a header without year columns: no values
+        rows = "(select *, null as year, null::double as value from good where false)"
     return f"""
         select "Country Name" as country_name, "Country Code" as country_code,
                "Indicator Name" as indicator_name, "Indicator Code" as indicator_code,
                cast(year as smallint) as year, value, _source_file, _line_number
-        from (unpivot good on {years} into name year value value)
+        from {rows}
     """
 
 

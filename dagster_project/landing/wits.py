@@ -4,7 +4,7 @@ Rates are percent ad valorem; Reporter_ISO_N and Partner are ISO numeric codes
 (840 for the US, unlike Comtrade's 842); ProductCode is HS6 text.
 """
 
-from .formats import Check, Column, FileFormat, RawTable, SourceKind, hs6_check, known_code_check
+from .formats import Check, Column, FileFormat, RawTable, SourceKind, hs6_check, ident, known_code_check
 
 _LEADING = (
     Column("NomenCode", "VARCHAR", required=True, description="HS edition, H0..H6"),
@@ -36,9 +36,12 @@ PREFERENTIAL = RawTable(
 
 _CHECKS = (
     hs6_check("ProductCode"),
-    Check(
-        bad_when='"Min_Rate" < 0 or "SimpleAverage" < 0',
-        reason="'a tariff rate cannot be negative, found ' || \"SimpleAverage\"",
+    *(
+        Check(
+            bad_when=f"{ident(column)} < 0",
+            reason=f"'column {column}: a tariff rate cannot be negative, found ' || {ident(column)}",
+        )
+        for column in ("Min_Rate", "SimpleAverage")
     ),
     known_code_check("Reporter_ISO_N", "iso_numeric"),
 )
