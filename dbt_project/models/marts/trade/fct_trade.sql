@@ -1,0 +1,38 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='year',
+        on_schema_change='fail',
+    )
+}}
+-- Incremental by year: with vars year_from / year_to (what a partitioned run passes)
+-- only those years are recomputed and replaced; without them every year is.
+with reconciled as (
+    select * from {{ ref('int_trade_flows_reconciled') }}
+    where true
+    {% if var('year_from', none) is not none %} and year >= {{ var('year_from') }} {% endif %}
+    {% if var('year_to', none) is not none %} and year <= {{ var('year_to') }} {% endif %}
+),
+
+final as (
+    select
+        period_key,
+        period_type,
+        cast(year as integer) as year,
+        cast(month as integer) as month,
+        exporter_iso3,
+        importer_iso3,
+        hs6,
+        hs_edition,
+        value_usd,
+        value_source,
+        net_weight_kg,
+        exporter_reported_value_usd,
+        importer_reported_value_usd,
+        mirror_gap_usd,
+        baci_value_usd,
+    from reconciled
+)
+
+select * from final

@@ -1,0 +1,21 @@
+with source as (
+    select * from {{ source('wits', 'wits_mfn_tariffs') }}
+),
+
+renamed as (
+    select
+        "NomenCode" as hs_edition,
+        "Reporter_ISO_N" as importer_iso_numeric,
+        cast("Year" as integer) as year,
+        "ProductCode" as hs6,
+        -- rates are percent ad valorem (2.5 = 2.5%)
+        "SimpleAverage" as mfn_rate_pct,
+        "Min_Rate" as min_rate_pct,
+        "Max_Rate" as max_rate_pct,
+        "TotalNoOfLines" as tariff_line_count,
+        "Nbr_Free_Lines" as duty_free_line_count,
+        _source_file as source_file,
+    from source
+)
+
+select * from renamed
