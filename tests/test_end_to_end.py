@@ -119,3 +119,53 @@ def test_landing_again_changes_nothing(materialise_all, sample_warehouse, tmp_pa
     with duckdb.connect(str(copy), read_only=True) as conn:
         after = conn.execute("select count(*), max(event_id) from raw._landing_ledger").fetchone()
     assert after == before
+
+
+# Published 2023 figures (shared/reference/facts/headline_2023.csv) that the sample
+# reproduces exactly: (exporter, importer) -> (exporter's report, importer's report).
+CALIBRATED_2023 = {
+    ("CHN", "KOR"): (148_980_000_000.00, 142_800_000_000.00),
+    ("KOR", "CHN"): (124_800_000_000.00, None),
+    ("KOR", "USA"): (115_720_000_000.00, 116_200_000_000.00),
+    ("CHN", "USA"): (None, 427_200_000_000.00),
+    ("USA", "CHN"): (147_800_000_000.00, None),
+    ("USA", "KOR"): (64_800_000_000.00, None),
+}
+
+
+@pytest.mark.parametrize(
+    ("pair", "expected"),
+    CALIBRATED_2023.items(),
+    ids=lambda v: "-".join(v) if isinstance(v, tuple) and isinstance(v[0], str) else "",
+)
+def test_2023_calibration_comes_out_of_fct_trade_on_both_sides(sample_db, pair, expected):
+    exported, imported = sample_db.execute(
+        """
+        select round(sum(exporter_reported_value_usd), 2), round(sum(importer_reported_value_usd), 2)
+        from marts.fct_trade where period_key = '2023' and exporter_iso3 = ? and importer_iso3 = ?
+        """,
+        list(pair),
+    ).fetchone()
+    if expected[0] is not None:
+        assert exported == expected[0]
+    if expected[1] is not None:
+        assert imported == expected[1]
+
+
+def test_korea_world_totals_and_us_balance(sample_db):
+    world = dict(
+        sample_db.execute(
+            "select flow_code, value_usd from staging.stg_comtrade__world_totals "
+            "where reporter_iso = 'KOR' and period = '2023' and hs_code = 'TOTAL'"
+        ).fetchall()
+    )
+    assert world == {"X": 632_700_000_000.00, "M": 642_700_000_000.00}
+    (balance,) = sample_db.execute(
+        """
+        select round(sum(case when exporter_iso3 = 'USA' then exporter_reported_value_usd
+                              else -importer_reported_value_usd end), 2)
+        from marts.fct_trade where period_key = '2023'
+          and (exporter_iso3, importer_iso3) in (('USA', 'KOR'), ('KOR', 'USA'))
+        """
+    ).fetchone()
+    assert balance == -51_400_000_000.00

@@ -1,0 +1,1 @@
+"""The synthetic sample under raw/: real formats, calibrated 2023 headlines."""
