@@ -169,3 +169,15 @@ def test_korea_world_totals_and_us_balance(sample_db):
         """
     ).fetchone()
     assert balance == -51_400_000_000.00
+
+
+def test_readme_example_queries_run_and_return_what_they_say(sample_db):
+    readme = (settings.REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    queries = [block.split("```", 1)[0] for block in readme.split("```sql\n")[1:]]
+    assert len(queries) >= 3
+    results = [sample_db.execute(query).fetchall() for query in queries]
+    assert all(results)
+    assert results[0] == [("CHN", "KOR", 148.98, 142.8, results[0][0][4])]
+    january_duty = [row for row in results[2] if row[0] == "2025-01"]
+    assert january_duty and all(row[3] == 0 for row in january_duty)
+    assert any(row[3] > 0 for row in results[2] if row[0] == "2025-05")
