@@ -9,6 +9,8 @@ the values they produce are synthetic.
 
 from dataclasses import dataclass, field
 
+from ..landing import comtrade
+
 
 @dataclass(frozen=True)
 class Country:
@@ -394,53 +396,5 @@ PRODUCTS = (
 YEARS = tuple(range(2015, 2026))
 MONTHLY_YEARS = (2024, 2025)
 
-# The 47 fields of a Comtrade API CSV / bulk file, in order.
-COMTRADE_HEADER = [
-    "typeCode",
-    "freqCode",
-    "refPeriodId",
-    "refYear",
-    "refMonth",
-    "period",
-    "reporterCode",
-    "reporterISO",
-    "reporterDesc",
-    "flowCode",
-    "flowDesc",
-    "partnerCode",
-    "partnerISO",
-    "partnerDesc",
-    "partner2Code",
-    "partner2ISO",
-    "partner2Desc",
-    "classificationCode",
-    "classificationSearchCode",
-    "isOriginalClassification",
-    "cmdCode",
-    "cmdDesc",
-    "aggrLevel",
-    "isLeaf",
-    "customsCode",
-    "customsDesc",
-    "mosCode",
-    "motCode",
-    "motDesc",
-    "qtyUnitCode",
-    "qtyUnitAbbr",
-    "qty",
-    "isQtyEstimated",
-    "altQtyUnitCode",
-    "altQtyUnitAbbr",
-    "altQty",
-    "isAltQtyEstimated",
-    "netWgt",
-    "isNetWgtEstimated",
-    "grossWgt",
-    "isGrossWgtEstimated",
-    "cifvalue",
-    "fobvalue",
-    "primaryValue",
-    "legacyEstimationFlag",
-    "isReported",
-    "isAggregate",
-]
+# The 47 fields of a Comtrade API CSV / bulk file, in order (the landing layer's list).
+COMTRADE_HEADER = [column.name for column in comtrade.COLUMNS]
