@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: setup run test ui lint sample clean
+.PHONY: setup run test ui sql docs lint sample clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,15 @@ test: $(STAMP)
 ui: $(STAMP)
 	$(BIN)/python -m dagster_project prepare
 	$(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+
+## an interactive read-only SQL prompt on the published serving copy
+sql: $(STAMP)
+	$(BIN)/tradebloc sql
+
+## the dbt docs site (lineage, column descriptions) on http://127.0.0.1:8080
+docs: $(STAMP)
+	$(BIN)/python -m dagster_project prepare
+	cd dbt_project && TRADEBLOC_WAREHOUSE="$$($(BIN)/python -c 'from dagster_project import settings; print(settings.load().warehouse)')" ../$(BIN)/dbt docs generate --profiles-dir . && TRADEBLOC_WAREHOUSE=unused ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -8,10 +8,11 @@ import dagster as dg
 
 from .assets.dbt import tradebloc_dbt
 from .assets.landing import LANDING_ASSETS
+from .assets.serving import published_marts
 from .resources import dbt_resource
 
 defs = dg.Definitions(
-    assets=[*LANDING_ASSETS, tradebloc_dbt],
+    assets=[*LANDING_ASSETS, tradebloc_dbt, published_marts],
     resources={"dbt": dbt_resource()},
     # One writer at a time: DuckDB allows a single read-write process.
     executor=dg.in_process_executor,

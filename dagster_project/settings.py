@@ -21,6 +21,11 @@ class Settings:
     raw_dir: Path
     warehouse: Path
 
+    @property
+    def serving_dir(self) -> Path:
+        """Where the published read-only copy and Parquet datasets live, beside the warehouse."""
+        return self.warehouse.parent / "serving"
+
     def dbt_env(self) -> dict[str, str]:
         """The variables dbt's profiles.yml reads, as absolute paths."""
         return {RAW_DIR_VAR: str(self.raw_dir), WAREHOUSE_VAR: str(self.warehouse)}

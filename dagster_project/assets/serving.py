@@ -1,0 +1,35 @@
+"""Serving: after the marts build and pass their tests, publish them for readers."""
+
+import dagster as dg
+
+from .. import serving, settings
+from .dbt import tradebloc_dbt
+
+MART_KEYS = [key for key in tradebloc_dbt.keys if key.path[0] == "marts"]
+
+
+@dg.asset(
+    key=["serving", "published_marts"],
+    group_name="serving",
+    kinds={"duckdb", "parquet"},
+    deps=MART_KEYS,
+    pool="duckdb",
+    description=(
+        "The marts published atomically to warehouse/serving/tradebloc.duckdb (read-only) and to "
+        "Parquet under warehouse/serving/parquet/, for SQL users and BI tools. Runs only after "
+        "the dbt build, so a build whose tests fail does not publish."
+    ),
+)
+def published_marts() -> dg.MaterializeResult:
+    config = settings.load()
+    result = serving.publish(config.warehouse, config.serving_dir)
+    return dg.MaterializeResult(
+        metadata={
+            "database": dg.MetadataValue.path(str(result.database)),
+            "parquet": dg.MetadataValue.path(str(result.parquet_dir)),
+            "tables": dg.MetadataValue.md(
+                "| table | rows |\n| --- | --- |\n"
+                + "\n".join(f"| {name} | {rows:,} |" for name, rows in result.tables.items())
+            ),
+        }
+    )

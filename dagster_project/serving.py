@@ -1,0 +1,123 @@
+"""Serving: publish the marts for readers, and open them safely.
+
+DuckDB allows one writer or many readers, never both, so SQL users and BI tools
+never open the warehouse the pipeline writes. After each build whose tests pass,
+`publish` copies the marts into a new DuckDB file and Parquet datasets, then swaps
+them in with an atomic rename: a reader sees the old copy or the new one, never a
+half-written one, and a reader holding the old file open keeps reading it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from .landing.formats import ident, sql_string
+
+SERVING_FILE = "tradebloc.duckdb"
+PARQUET_LINK = "parquet"
+# Facts this large are written as Parquet partitioned by year.
+PARTITION_ROWS = 100_000
+READ_STATEMENTS = {"SELECT", "EXPLAIN"}
+
+
+@dataclass(frozen=True)
+class Published:
+    database: Path
+    parquet_dir: Path
+    tables: dict[str, int]  # table -> rows
+
+
+def publish(warehouse: Path, serving_dir: Path) -> Published:
+    serving_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    staged_db = serving_dir / f".{SERVING_FILE}.{stamp}.tmp"
+    parquet_dir = serving_dir / f"parquet-{stamp}"
+    with duckdb.connect() as conn:
+        conn.execute(f"attach {sql_string(str(warehouse))} as warehouse (read_only)")
+        conn.execute(f"attach {sql_string(str(staged_db))} as serving")
+        conn.execute("create schema serving.marts")
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "select table_name from information_schema.tables where table_catalog = 'warehouse' "
+                "and table_schema = 'marts' and table_type = 'BASE TABLE' order by table_name"
+            ).fetchall()
+        ]
+        counts = {}
+        for table in tables:
+            source = f"warehouse.marts.{ident(table)}"
+            conn.execute(f"create table serving.marts.{ident(table)} as select * from {source}")
+            (counts[table],) = conn.execute(f"select count(*) from {source}").fetchone()
+            columns = [
+                c
+                for (c,) in conn.execute(
+                    "select column_name from information_schema.columns where table_catalog = 'warehouse' "
+                    "and table_schema = 'marts' and table_name = ?",
+                    [table],
+                ).fetchall()
+            ]
+            target = parquet_dir / table
+            if counts[table] >= PARTITION_ROWS and "year" in columns:
+                conn.execute(
+                    f"copy {source} to {sql_string(str(target))} (format parquet, partition_by (year))"
+                )
+            else:
+                target.mkdir(parents=True)
+                conn.execute(f"copy {source} to {sql_string(str(target / 'data.parquet'))} (format parquet)")
+        conn.execute("detach serving")
+    staged_db.chmod(0o444)
+    os.replace(staged_db, serving_dir / SERVING_FILE)
+    _swap_link(serving_dir, parquet_dir)
+    return Published(serving_dir / SERVING_FILE, parquet_dir, counts)
+
+
+def _swap_link(serving_dir: Path, parquet_dir: Path) -> None:
+    """Point serving/parquet at the new datasets atomically; keep the previous ones
+    for readers still using them, remove older ones."""
+    link = serving_dir / PARQUET_LINK
+    previous = link.resolve() if link.is_symlink() else None
+    staged_link = serving_dir / f".{PARQUET_LINK}.tmp"
+    staged_link.unlink(missing_ok=True)
+    staged_link.symlink_to(parquet_dir.name)
+    os.replace(staged_link, link)
+    for old in serving_dir.glob("parquet-*"):
+        if old not in (parquet_dir, previous):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+class ReadOnlyError(Exception):
+    """A statement that would write, refused before it runs."""
+
+
+def open_reader(serving_file: Path, allowed_outputs: tuple[Path, ...] = ()) -> duckdb.DuckDBPyConnection:
+    """A connection that can only read the serving copy: attached read-only, no file
+    system access (no read_csv of other files, no COPY, no ATTACH) except writing the
+    given output files, and the configuration locked."""
+    if not serving_file.exists():
+        raise FileNotFoundError(f"{serving_file} does not exist yet: run `make run` first")
+    conn = duckdb.connect()
+    conn.execute(f"attach {sql_string(str(serving_file))} as tradebloc (read_only)")
+    conn.execute("use tradebloc")
+    if allowed_outputs:
+        paths = ", ".join(sql_string(str(p)) for p in allowed_outputs)
+        conn.execute(f"set allowed_paths = [{paths}]")
+    conn.execute("set enable_external_access = false")
+    conn.execute("set lock_configuration = true")
+    return conn
+
+
+def check_read_only(sql: str) -> None:
+    """Refuse anything but SELECT / EXPLAIN statements, with a clear message."""
+    for statement in duckdb.extract_statements(sql):
+        kind = statement.type.name
+        if kind not in READ_STATEMENTS:
+            raise ReadOnlyError(
+                f"the serving copy is read-only: {kind} statements are refused "
+                f"(only {', '.join(sorted(READ_STATEMENTS))} run here)"
+            )
