@@ -35,8 +35,7 @@ sql: $(STAMP)
 
 ## the dbt docs site (lineage, column descriptions) on http://127.0.0.1:8080
 docs: $(STAMP)
-	$(BIN)/python -m dagster_project prepare
-	cd dbt_project && TRADEBLOC_WAREHOUSE="$$($(BIN)/python -c 'from dagster_project import settings; print(settings.load().warehouse)')" ../$(BIN)/dbt docs generate --profiles-dir . && TRADEBLOC_WAREHOUSE=unused ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080
+	$(BIN)/python -m dagster_project docs
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 from . import settings, summary
-from .resources import prepare_dbt
+from .resources import DBT_EXECUTABLE, DBT_PROJECT, dbt_resource, prepare_dbt
 
 
 def _materialise_all() -> int:
@@ -30,9 +30,31 @@ def _materialise_all() -> int:
     return subprocess.call(command, env={**os.environ, **settings.load().dbt_env()})
 
 
+def _dbt_docs() -> int:
+    """Build the dbt docs site (with the warehouse's catalog) and serve it on port 8080."""
+    prepare_dbt()
+    dbt_resource().cli(["docs", "generate"], target_path=DBT_PROJECT.target_path).wait()
+    command = [
+        str(DBT_EXECUTABLE),
+        "docs",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8080",
+        "--profiles-dir",
+        str(settings.DBT_PROJECT_DIR),
+        "--project-dir",
+        str(settings.DBT_PROJECT_DIR),
+        "--target-path",
+        str(DBT_PROJECT.target_path),
+    ]
+    return subprocess.call(command)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project")
-    parser.add_argument("command", choices=["prepare", "run", "summary"])
+    parser.add_argument("command", choices=["prepare", "run", "summary", "docs"])
     args = parser.parse_args(argv)
     if args.command in ("prepare", "run"):
         prepare_dbt()
@@ -42,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         if code:
             print(f"Some assets failed (dagster exit code {code}); see the messages above.")
         return code
+    if args.command == "docs":
+        return _dbt_docs()
     if args.command == "summary":
         print(summary.render(settings.load().warehouse))
     return 0
