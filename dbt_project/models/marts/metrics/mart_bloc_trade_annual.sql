@@ -1,0 +1,232 @@
+-- Bloc x year: the members' exports and imports, split into intra-bloc and
+-- extra-bloc, trade with the US, the intra-bloc share, two trade intensity indices,
+-- combined GDP and trade-to-GDP. Annual flows, reconciled value_usd.
+-- Membership rule: a country counts in year y when it is a member on 1 July of y
+-- (valid_from <= 1 July <= valid_to, valid_to inclusive, null = still a member).
+-- Formulas and their sources: see the model's YAML.
+with trade as (
+    select * from {{ ref('fct_trade') }}
+),
+
+memberships as (
+    select * from {{ ref('bridge_bloc_membership') }}
+),
+
+macro as (
+    select * from {{ ref('fct_macro') }}
+),
+
+annual_flows as (
+    -- one value per year x exporter x importer, summed over HS6
+    select
+        year,
+        exporter_iso3,
+        importer_iso3,
+        sum(value_usd) as value_usd,
+    from trade
+    where period_type = 'annual'
+    group by year, exporter_iso3, importer_iso3
+),
+
+years as (
+    select distinct year from annual_flows
+),
+
+world_totals as (
+    -- "world" = every annual flow in fct_trade that year
+    select
+        year,
+        sum(value_usd) as world_exports_usd,
+        coalesce(sum(value_usd) filter (where importer_iso3 = 'USA'), 0) as world_exports_to_usa_usd,
+    from annual_flows
+    group by year
+),
+
+members as (
+    -- the members of each bloc in each year: member on 1 July of the year
+    select distinct
+        memberships.bloc_code,
+        memberships.iso3,
+        years.year,
+    from memberships
+    inner join years
+        on memberships.valid_from <= make_date(years.year, 7, 1)
+        and (memberships.valid_to is null or make_date(years.year, 7, 1) <= memberships.valid_to)
+),
+
+bloc_years as (
+    select
+        bloc_code,
+        year,
+        count(*) as member_count,
+        bool_or(iso3 = 'USA') as has_usa_as_member,
+    from members
+    group by bloc_code, year
+),
+
+member_exports as (
+    -- flows exported by a member, flagged intra-bloc when the importer is a member too
+    select
+        exporters.bloc_code,
+        annual_flows.year,
+        annual_flows.exporter_iso3,
+        annual_flows.importer_iso3,
+        annual_flows.value_usd,
+        partners.iso3 is not null as is_intra_bloc,
+    from annual_flows
+    inner join members as exporters
+        on annual_flows.exporter_iso3 = exporters.iso3
+        and annual_flows.year = exporters.year
+    left join members as partners
+        on annual_flows.importer_iso3 = partners.iso3
+        and annual_flows.year = partners.year
+        and exporters.bloc_code = partners.bloc_code
+),
+
+member_imports as (
+    -- flows imported by a member, flagged intra-bloc when the exporter is a member too
+    select
+        importers.bloc_code,
+        annual_flows.year,
+        annual_flows.exporter_iso3,
+        annual_flows.importer_iso3,
+        annual_flows.value_usd,
+        partners.iso3 is not null as is_intra_bloc,
+    from annual_flows
+    inner join members as importers
+        on annual_flows.importer_iso3 = importers.iso3
+        and annual_flows.year = importers.year
+    left join members as partners
+        on annual_flows.exporter_iso3 = partners.iso3
+        and annual_flows.year = partners.year
+        and importers.bloc_code = partners.bloc_code
+),
+
+exports_by_bloc as (
+    select
+        bloc_code,
+        year,
+        sum(value_usd) as exports_usd,
+        sum(value_usd) filter (where is_intra_bloc) as intra_bloc_exports_usd,
+        sum(value_usd) filter (where not is_intra_bloc) as extra_bloc_exports_usd,
+        -- "with the US" = the members other than the US, trading with the US
+        sum(value_usd) filter (where exporter_iso3 != 'USA') as non_usa_member_exports_usd,
+        sum(value_usd) filter (where exporter_iso3 != 'USA' and importer_iso3 = 'USA') as exports_to_usa_usd,
+    from member_exports
+    group by bloc_code, year
+),
+
+imports_by_bloc as (
+    select
+        bloc_code,
+        year,
+        sum(value_usd) as imports_usd,
+        sum(value_usd) filter (where is_intra_bloc) as intra_bloc_imports_usd,
+        sum(value_usd) filter (where not is_intra_bloc) as extra_bloc_imports_usd,
+        sum(value_usd) filter (where exporter_iso3 = 'USA' and importer_iso3 != 'USA') as imports_from_usa_usd,
+    from member_imports
+    group by bloc_code, year
+),
+
+gdp_by_bloc as (
+    select
+        members.bloc_code,
+        members.year,
+        sum(macro.gdp_usd) as combined_gdp_usd,
+        count(macro.gdp_usd) as members_with_gdp_count,
+    from members
+    left join macro
+        on members.iso3 = macro.iso3
+        and members.year = macro.year
+    group by members.bloc_code, members.year
+),
+
+joined as (
+    select
+        bloc_years.bloc_code,
+        bloc_years.year,
+        bloc_years.member_count,
+        bloc_years.has_usa_as_member,
+        coalesce(exports_by_bloc.exports_usd, 0) as exports_usd,
+        coalesce(imports_by_bloc.imports_usd, 0) as imports_usd,
+        coalesce(exports_by_bloc.intra_bloc_exports_usd, 0) as intra_bloc_exports_usd,
+        coalesce(imports_by_bloc.intra_bloc_imports_usd, 0) as intra_bloc_imports_usd,
+        coalesce(exports_by_bloc.extra_bloc_exports_usd, 0) as extra_bloc_exports_usd,
+        coalesce(imports_by_bloc.extra_bloc_imports_usd, 0) as extra_bloc_imports_usd,
+        coalesce(exports_by_bloc.non_usa_member_exports_usd, 0) as non_usa_member_exports_usd,
+        coalesce(exports_by_bloc.exports_to_usa_usd, 0) as exports_to_usa_usd,
+        coalesce(imports_by_bloc.imports_from_usa_usd, 0) as imports_from_usa_usd,
+        world_totals.world_exports_usd,
+        world_totals.world_exports_to_usa_usd,
+        gdp_by_bloc.combined_gdp_usd,
+        gdp_by_bloc.members_with_gdp_count,
+    from bloc_years
+    inner join world_totals on bloc_years.year = world_totals.year
+    left join exports_by_bloc
+        on bloc_years.bloc_code = exports_by_bloc.bloc_code
+        and bloc_years.year = exports_by_bloc.year
+    left join imports_by_bloc
+        on bloc_years.bloc_code = imports_by_bloc.bloc_code
+        and bloc_years.year = imports_by_bloc.year
+    left join gdp_by_bloc
+        on bloc_years.bloc_code = gdp_by_bloc.bloc_code
+        and bloc_years.year = gdp_by_bloc.year
+),
+
+shares as (
+    select
+        *,
+        exports_to_usa_usd - imports_from_usa_usd as trade_balance_with_usa_usd,
+        -- intra-bloc share = x_bb / X_b
+        intra_bloc_exports_usd / nullif(exports_usd, 0) as intra_bloc_export_share,
+        -- x_wb / X_w: the bloc's share of world imports (world exports to the bloc)
+        imports_usd / nullif(world_exports_usd, 0) as world_export_share_to_bloc,
+        -- x_b,usa / X_b(without the US)
+        exports_to_usa_usd / nullif(non_usa_member_exports_usd, 0) as usa_share_of_non_usa_member_exports,
+        -- x_w,usa / X_w
+        world_exports_to_usa_usd / nullif(world_exports_usd, 0) as world_export_share_to_usa,
+    from joined
+),
+
+metrics as (
+    select
+        *,
+        -- WITS Trade Intensity Index: TII_ij = (x_ij / X_it) / (x_wj / X_wt)
+        intra_bloc_export_share / nullif(world_export_share_to_bloc, 0) as trade_intensity_index_intra_bloc,
+        usa_share_of_non_usa_member_exports / nullif(world_export_share_to_usa, 0) as trade_intensity_index_with_usa,
+        -- (X + M) / GDP, only when every member has a GDP figure
+        case
+            when members_with_gdp_count = member_count
+                then (exports_usd + imports_usd) / nullif(combined_gdp_usd, 0)
+        end as trade_to_gdp_ratio,
+    from shares
+),
+
+final as (
+    select
+        cast(bloc_code as varchar) as bloc_code,
+        cast(year as integer) as year,
+        cast(member_count as integer) as member_count,
+        cast(has_usa_as_member as boolean) as has_usa_as_member,
+        cast(exports_usd as double) as exports_usd,
+        cast(imports_usd as double) as imports_usd,
+        cast(intra_bloc_exports_usd as double) as intra_bloc_exports_usd,
+        cast(intra_bloc_imports_usd as double) as intra_bloc_imports_usd,
+        cast(extra_bloc_exports_usd as double) as extra_bloc_exports_usd,
+        cast(extra_bloc_imports_usd as double) as extra_bloc_imports_usd,
+        cast(exports_to_usa_usd as double) as exports_to_usa_usd,
+        cast(imports_from_usa_usd as double) as imports_from_usa_usd,
+        cast(trade_balance_with_usa_usd as double) as trade_balance_with_usa_usd,
+        cast(non_usa_member_exports_usd as double) as non_usa_member_exports_usd,
+        cast(intra_bloc_export_share as double) as intra_bloc_export_share,
+        cast(trade_intensity_index_intra_bloc as double) as trade_intensity_index_intra_bloc,
+        cast(trade_intensity_index_with_usa as double) as trade_intensity_index_with_usa,
+        cast(world_exports_usd as double) as world_exports_usd,
+        cast(world_exports_to_usa_usd as double) as world_exports_to_usa_usd,
+        cast(combined_gdp_usd as double) as combined_gdp_usd,
+        cast(members_with_gdp_count as integer) as members_with_gdp_count,
+        cast(trade_to_gdp_ratio as double) as trade_to_gdp_ratio,
+    from metrics
+)
+
+select * from final
