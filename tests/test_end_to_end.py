@@ -181,3 +181,16 @@ def test_readme_example_queries_run_and_return_what_they_say(sample_db):
     january_duty = [row for row in results[2] if row[0] == "2025-01"]
     assert january_duty and all(row[3] == 0 for row in january_duty)
     assert any(row[3] > 0 for row in results[2] if row[0] == "2025-05")
+
+
+def test_readme_metric_queries_return_what_they_say(sample_db):
+    readme = (settings.REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    queries = [block.split("```", 1)[0] for block in readme.split("```sql\n")[1:]]
+    gdp, shares, exposure = (sample_db.execute(q).fetchall() for q in queries[3:6])
+    assert gdp == [(2023, 23.58, 3)]
+    rcep_years = sorted(year for year, bloc, _ in shares if bloc == "RCEP")
+    assert rcep_years[0] == 2022 and all(0 <= share <= 1 for *_, share in shares)
+    before = [row for row in exposure if row[1] < "2025-04"]
+    after = [row for row in exposure if "2025-05" <= row[1] <= "2025-08"]
+    assert before and all(row[3] == 0 and row[5] == 0 for row in before)
+    assert after and all(row[3] == 1 and row[4] == 25 for row in after)

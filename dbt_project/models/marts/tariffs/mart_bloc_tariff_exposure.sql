@@ -1,0 +1,90 @@
+-- Bloc member x period x sector: exports to the US, the trade-weighted US tariffs they
+-- face, the additional duties and the exposure in USD. Annual periods use fct_tariff's
+-- day-weighted annual rates; monthly periods (where monthly flows exist) use
+-- fct_tariff_monthly, so 2025 shows the step at each measure's start.
+-- Membership rule (as mart_bloc_trade_annual): a member on 1 July of the year.
+with trade as (
+    select * from {{ ref('fct_trade') }}
+    where importer_iso3 = 'USA' and exporter_iso3 != 'USA'
+),
+
+products as (
+    select hs6, sector from {{ ref('dim_product') }}
+),
+
+annual_tariffs as (
+    select * from {{ ref('fct_tariff') }} where importer_iso3 = 'USA'
+),
+
+monthly_tariffs as (
+    select * from {{ ref('fct_tariff_monthly') }} where importer_iso3 = 'USA'
+),
+
+memberships as (
+    select * from {{ ref('bridge_bloc_membership') }}
+),
+
+flows as (
+    select
+        trade.period_key,
+        trade.period_type,
+        trade.year,
+        trade.month,
+        trade.exporter_iso3,
+        products.sector,
+        trade.value_usd,
+        annual_tariffs.mfn_rate_pct,
+        annual_tariffs.applied_rate_pct,
+        case
+            when trade.period_type = 'annual' then annual_tariffs.additional_rate_pct
+            -- a month without a row in fct_tariff_monthly had no measure in force
+            else coalesce(monthly_tariffs.additional_rate_pct, 0)
+        end as additional_rate_pct,
+    from trade
+    inner join products on trade.hs6 = products.hs6
+    left join annual_tariffs
+        on trade.year = annual_tariffs.year
+        and trade.exporter_iso3 = annual_tariffs.exporter_iso3
+        and trade.hs6 = annual_tariffs.hs6
+    left join monthly_tariffs
+        on trade.period_type = 'monthly'
+        and trade.period_key = monthly_tariffs.period_key
+        and trade.exporter_iso3 = monthly_tariffs.exporter_iso3
+        and trade.hs6 = monthly_tariffs.hs6
+),
+
+member_flows as (
+    select memberships.bloc_code, flows.*,
+    from flows
+    inner join memberships
+        on flows.exporter_iso3 = memberships.iso3
+        and make_date(flows.year, 7, 1) >= memberships.valid_from
+        and (memberships.valid_to is null or make_date(flows.year, 7, 1) <= memberships.valid_to)
+),
+
+final as (
+    select
+        bloc_code,
+        exporter_iso3 as member_iso3,
+        period_key,
+        period_type,
+        cast(year as integer) as year,
+        cast(month as integer) as month,
+        sector,
+        sum(value_usd) as exports_to_us_usd,
+        sum(value_usd * mfn_rate_pct) / nullif(sum(value_usd) filter (where mfn_rate_pct is not null), 0)
+            as us_mfn_rate_trade_weighted_pct,
+        sum(value_usd * (applied_rate_pct + additional_rate_pct))
+            / nullif(sum(value_usd) filter (where applied_rate_pct is not null), 0)
+            as us_total_rate_trade_weighted_pct,
+        sum(value_usd * additional_rate_pct)
+            / nullif(sum(value_usd) filter (where additional_rate_pct is not null), 0)
+            as additional_rate_trade_weighted_pct,
+        coalesce(sum(value_usd * additional_rate_pct / 100), 0) as exposure_usd,
+        coalesce(sum(value_usd) filter (where additional_rate_pct > 0), 0) / sum(value_usd)
+            as share_facing_additional_duty,
+    from member_flows
+    group by all
+)
+
+select * from final
