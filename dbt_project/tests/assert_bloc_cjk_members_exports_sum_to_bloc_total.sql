@@ -31,8 +31,7 @@ cjk_members as (
     from years
     inner join memberships
         on memberships.bloc_code = 'CJK'
-        and memberships.valid_from <= make_date(years.year, 7, 1)
-        and (memberships.valid_to is null or make_date(years.year, 7, 1) <= memberships.valid_to)
+        and {{ is_member_in_year('memberships', 'years.year') }}
 ),
 
 members_summed as (

@@ -50,8 +50,7 @@ members as (
         years.year,
     from memberships
     inner join years
-        on memberships.valid_from <= make_date(years.year, 7, 1)
-        and (memberships.valid_to is null or make_date(years.year, 7, 1) <= memberships.valid_to)
+        on {{ is_member_in_year('memberships', 'years.year') }}
 ),
 
 bloc_years as (

@@ -58,8 +58,7 @@ member_flows as (
     from flows
     inner join memberships
         on flows.exporter_iso3 = memberships.iso3
-        and make_date(flows.year, 7, 1) >= memberships.valid_from
-        and (memberships.valid_to is null or make_date(flows.year, 7, 1) <= memberships.valid_to)
+        and {{ is_member_in_year('memberships', 'flows.year') }}
 ),
 
 final as (
