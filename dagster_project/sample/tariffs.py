@@ -9,6 +9,7 @@ The values are synthetic.
 import csv
 from pathlib import Path
 
+from ..landing import wits
 from .catalog import BY_ISO3, PRODUCTS
 from .flows import rng
 
@@ -103,20 +104,6 @@ def mfn_rate(importer: str, hs6: str, year: int) -> float:
 
 
 def write_wits(folder: Path) -> None:
-    head = ["NomenCode", "Reporter_ISO_N", "Year", "ProductCode"]
-    stats = [
-        "Sum_Of_Rates",
-        "Min_Rate",
-        "Max_Rate",
-        "SimpleAverage",
-        "Nbr_NA_Lines",
-        "Nbr_Free_Lines",
-        "Nbr_AVE_Lines",
-        "Nbr_Dutiable_Lines",
-        "TotalNoOfValidLines",
-        "TotalNoOfLines",
-        "EstCode",
-    ]
     mfn_rows, pref_rows = [], []
     for importer in IMPORTERS:
         code = BY_ISO3[importer].iso_numeric
@@ -136,8 +123,10 @@ def write_wits(folder: Path) -> None:
                             *_stats(pref, importer, hs6, year),
                         ]
                     )
-    _write(folder / "TRAINS_MFN_AVE_H5_2015-2024.csv", [head + stats, *mfn_rows])
-    _write(folder / "TRAINS_PRF_AVE_H5_2015-2024.csv", [[*head, "Partner", *stats], *pref_rows])
+    _write(folder / "TRAINS_MFN_AVE_H5_2015-2024.csv", [[c.name for c in wits.MFN.columns], *mfn_rows])
+    _write(
+        folder / "TRAINS_PRF_AVE_H5_2015-2024.csv", [[c.name for c in wits.PREFERENTIAL.columns], *pref_rows]
+    )
 
 
 def _key(code: int, year: int, hs6: str) -> list[str]:
