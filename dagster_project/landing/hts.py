@@ -8,7 +8,7 @@ usually have no rate: staging gives them their 8-digit parent's.
 
 from .formats import Check, Column, FileFormat, RawTable, SourceKind, ident
 
-_COLUMNS = (
+COLUMNS = (
     Column("HTS Number", "VARCHAR", description="dotted, e.g. 8703.23.01.10; empty on text rows"),
     Column("Indent", "SMALLINT", required=True),
     Column("Description", "VARCHAR"),
@@ -30,7 +30,7 @@ _PARSED = tuple(
 
 TARIFF_LINES = RawTable(
     "hts_tariff_lines",
-    (*_COLUMNS, *_PARSED),
+    (*COLUMNS, *_PARSED),
     "US HTS lines with their rate texts and the parsed ad valorem part.",
 )
 
@@ -55,7 +55,7 @@ def _has_specific(text_column: str) -> str:
 
 
 def _project(_: list[str]) -> str:
-    columns = ", ".join(ident(c.name) for c in _COLUMNS)
+    columns = ", ".join(ident(c.name) for c in COLUMNS)
     return f"""
         select {columns},
             {_ad_valorem("General Rate of Duty")} as general_ad_valorem_pct,
@@ -73,7 +73,7 @@ HTS_CSV = FileFormat(
     description="USITC HTS CSV export",
     table=TARIFF_LINES,
     delimiter=",",
-    columns=_COLUMNS,
+    columns=COLUMNS,
     key=("HTS Number",),
     checks=(
         Check(

@@ -42,6 +42,11 @@ CALIBRATION_2023 = {
 # Korea's totals over all partners (its World rows).
 WORLD_2023 = {("KOR", "X"): 632_700_000_000.00, ("KOR", "M"): 642_700_000_000.00}
 
+# Breakdown rows, never to be added to their totals: (chance, share of the value, fields).
+BREAKDOWN_ROWS = (
+    (0.02, 0.8, {"motCode": "2100", "motDesc": "Sea"}),  # by mode of transport: sea carries most
+    (0.01, 0.3, {"customsCode": "C01", "customsDesc": "Inward processing"}),  # by customs procedure
+)
 FLOW_NAMES = {"X": "Export", "M": "Import", "RX": "Re-export", "RM": "Re-import"}
 
 
@@ -193,34 +198,11 @@ def comtrade_records(reports: dict, reporter: str, year: int, month: int, partne
         rows.append(comtrade_row(reporter, partner, flow, hs6, year, month, value))
         totals[partner, flow] = totals.get((partner, flow), 0.0) + value
         draw = rng("breakdown", *key)
-        if draw.random() < 0.02:  # by mode of transport: sea carries most of it
-            rows.append(
-                comtrade_row(
-                    reporter,
-                    partner,
-                    flow,
-                    hs6,
-                    year,
-                    month,
-                    round(value * 0.8, 2),
-                    motCode="2100",
-                    motDesc="Sea",
+        for chance, share, fields in BREAKDOWN_ROWS:
+            if draw.random() < chance:
+                rows.append(
+                    comtrade_row(reporter, partner, flow, hs6, year, month, round(value * share, 2), **fields)
                 )
-            )
-        if draw.random() < 0.01:  # by customs procedure
-            rows.append(
-                comtrade_row(
-                    reporter,
-                    partner,
-                    flow,
-                    hs6,
-                    year,
-                    month,
-                    round(value * 0.3, 2),
-                    customsCode="C01",
-                    customsDesc="Inward processing",
-                )
-            )
     world = {}
     for (partner, flow), value in sorted(totals.items()):
         rows.append(comtrade_row(reporter, partner, flow, "TOTAL", year, month, round(value, 2)))

@@ -9,7 +9,7 @@ The values are synthetic.
 import csv
 from pathlib import Path
 
-from ..landing import wits
+from ..landing import hts, wits
 from .catalog import BY_ISO3, PRODUCTS
 from .flows import rng
 
@@ -172,19 +172,7 @@ HTS_FREE = ("Free", "", "Free")
 
 
 def write_hts(folder: Path) -> None:
-    rows = [
-        [
-            "HTS Number",
-            "Indent",
-            "Description",
-            "Unit of Quantity",
-            "General Rate of Duty",
-            "Special Rate of Duty",
-            "Column 2 Rate of Duty",
-            "Quota Quantity",
-            "Additional Duties",
-        ]
-    ]
+    rows = [[c.name for c in hts.COLUMNS]]
     headings = set()
     for hs6, description, _ in PRODUCTS:
         heading = hs6[:4]
