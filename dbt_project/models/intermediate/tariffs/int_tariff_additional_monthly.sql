@@ -44,6 +44,8 @@ final as (
         exporter_iso3,
         hs6,
         sum(rate_days) / day(last_day(make_date(year, month, 1))) as additional_rate_pct,
+        -- days x rate summed over the month: fct_tariff adds these up over the year
+        sum(rate_days) as additional_rate_days,
         list_sort(list_distinct(flatten(list(measure_ids)))) as measure_ids,
     from weighted
     group by year, month, importer_iso3, exporter_iso3, hs6

@@ -9,25 +9,17 @@ monthly_additional as (
     select * from {{ ref('int_tariff_additional_monthly') }}
 ),
 
-monthly_weighted as (
-    select
-        *,
-        day(last_day(make_date(year, month, 1))) as days_in_month,
-        dayofyear(make_date(year, 12, 31)) as days_in_year,
-    from monthly_additional
-),
-
 additional as (
-    -- a month's rate weighs by its share of the year's days
+    -- days x rate over the year's months, over the days in the year
     select
         year,
         importer_iso3,
         exporter_iso3,
         hs6,
         -- to 1e-6 of a percentage point: day-weighting leaves floating-point dust
-        round(sum(additional_rate_pct * days_in_month / days_in_year), 6) as additional_rate_pct,
+        round(sum(additional_rate_days) / dayofyear(make_date(year, 12, 31)), 6) as additional_rate_pct,
         list_sort(list_distinct(flatten(list(measure_ids)))) as measure_ids,
-    from monthly_weighted
+    from monthly_additional
     group by year, importer_iso3, exporter_iso3, hs6
 ),
 
