@@ -66,3 +66,10 @@ def sample_warehouse(defs, tmp_path_factory) -> Path:
 def sample_db(sample_warehouse):
     with duckdb.connect(str(sample_warehouse), read_only=True) as conn:
         yield conn
+
+
+@pytest.fixture(scope="session")
+def readme_queries() -> list[str]:
+    """The SQL examples of the README, in order: the docs must stay true to the marts."""
+    readme = (settings.REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    return [block.split("```", 1)[0] for block in readme.split("```sql\n")[1:]]

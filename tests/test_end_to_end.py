@@ -171,11 +171,9 @@ def test_korea_world_totals_and_us_balance(sample_db):
     assert balance == -51_400_000_000.00
 
 
-def test_readme_example_queries_run_and_return_what_they_say(sample_db):
-    readme = (settings.REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    queries = [block.split("```", 1)[0] for block in readme.split("```sql\n")[1:]]
-    assert len(queries) >= 3
-    results = [sample_db.execute(query).fetchall() for query in queries]
+def test_readme_example_queries_run_and_return_what_they_say(sample_db, readme_queries):
+    assert len(readme_queries) >= 3
+    results = [sample_db.execute(query).fetchall() for query in readme_queries]
     assert all(results)
     assert results[0] == [("CHN", "KOR", 148.98, 142.8, results[0][0][4])]
     january_duty = [row for row in results[2] if row[0] == "2025-01"]
@@ -183,10 +181,8 @@ def test_readme_example_queries_run_and_return_what_they_say(sample_db):
     assert any(row[3] > 0 for row in results[2] if row[0] == "2025-05")
 
 
-def test_readme_metric_queries_return_what_they_say(sample_db):
-    readme = (settings.REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    queries = [block.split("```", 1)[0] for block in readme.split("```sql\n")[1:]]
-    gdp, shares, exposure = (sample_db.execute(q).fetchall() for q in queries[3:6])
+def test_readme_metric_queries_return_what_they_say(sample_db, readme_queries):
+    gdp, shares, exposure = (sample_db.execute(q).fetchall() for q in readme_queries[3:6])
     assert gdp == [(2023, 23.58, 3)]
     rcep_years = sorted(year for year, bloc, _ in shares if bloc == "RCEP")
     assert rcep_years[0] == 2022 and all(0 <= share <= 1 for *_, share in shares)

@@ -133,10 +133,8 @@ def test_query_cli_prints_and_writes_csv_and_parquet(serving_env, tmp_path, caps
     assert duckdb.sql(f"select count(*) from '{parquet_file}'").fetchall() == [(6,)]
 
 
-def test_query_cli_answers_the_readme_examples(serving_env, capsys):
-    readme = (settings.REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    queries = [block.split("```", 1)[0] for block in readme.split("```sql\n")[1:]]
-    assert len(queries) >= 3
-    for query in queries:
+def test_query_cli_answers_the_readme_examples(serving_env, readme_queries, capsys):
+    assert len(readme_queries) >= 3
+    for query in readme_queries:
         assert cli.main(["query", query]) == 0, capsys.readouterr().err
     assert "148.98" in capsys.readouterr().out
