@@ -14,12 +14,23 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 RAW_DIR_VAR = "TRADEBLOC_RAW_DIR"
 WAREHOUSE_VAR = "TRADEBLOC_WAREHOUSE"
+MEMORY_LIMIT_VAR = "TRADEBLOC_DUCKDB_MEMORY_LIMIT"
+THREADS_VAR = "TRADEBLOC_DUCKDB_THREADS"
+# DuckDB's own default is 80% of RAM; a bound leaves room for Dagster, dbt and the
+# readers, and DuckDB spills to disk beyond it instead of failing.
+DEFAULT_MEMORY_LIMIT = "4GB"
 
 
 @dataclass(frozen=True)
 class Settings:
     raw_dir: Path
     warehouse: Path
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    threads: int = os.cpu_count() or 1
+
+    def duckdb_config(self) -> dict[str, str | int]:
+        """The DuckDB settings of every connection that builds the warehouse (Python and dbt)."""
+        return {"memory_limit": self.memory_limit, "threads": self.threads}
 
     @property
     def serving_dir(self) -> Path:
@@ -27,15 +38,25 @@ class Settings:
         return self.warehouse.parent / "serving"
 
     def dbt_env(self) -> dict[str, str]:
-        """The variables dbt's profiles.yml reads, as absolute paths."""
-        return {RAW_DIR_VAR: str(self.raw_dir), WAREHOUSE_VAR: str(self.warehouse)}
+        """The variables dbt's profiles.yml reads: absolute paths and the DuckDB settings."""
+        return {
+            RAW_DIR_VAR: str(self.raw_dir),
+            WAREHOUSE_VAR: str(self.warehouse),
+            MEMORY_LIMIT_VAR: self.memory_limit,
+            THREADS_VAR: str(self.threads),
+        }
 
 
 def load() -> Settings:
     """Read the environment now (not at import), so tests can point it elsewhere."""
     raw_dir = Path(os.environ.get(RAW_DIR_VAR) or REPO_ROOT / "raw")
     warehouse = Path(os.environ.get(WAREHOUSE_VAR) or REPO_ROOT / "warehouse" / "tradebloc.duckdb")
-    return Settings(raw_dir=raw_dir.expanduser().resolve(), warehouse=warehouse.expanduser().resolve())
+    return Settings(
+        raw_dir=raw_dir.expanduser().resolve(),
+        warehouse=warehouse.expanduser().resolve(),
+        memory_limit=os.environ.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT,
+        threads=int(os.environ.get(THREADS_VAR) or os.cpu_count() or 1),
+    )
 
 
 def export_for_dbt() -> Settings:
