@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'mart_bloc_trade_annual'}}}) }}
 -- For CJK, the bloc's total exports in mart_bloc_trade_annual equal the sum of its
 -- members' own exports, each taken straight from fct_trade (annual flows), with the
 -- members of each year read from bridge_bloc_membership by the mart's rule (member

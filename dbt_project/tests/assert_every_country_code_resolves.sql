@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_country'}}}) }}
 -- Lists every country code in the landed sources that dim_country cannot resolve
 -- (WDI's regional and income aggregates are WDI's own and are not checked).
 with codes as (
