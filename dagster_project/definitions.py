@@ -6,6 +6,7 @@ and the tests prepare it (`python -m dagster_project prepare`).
 
 import dagster as dg
 
+from .assets.checks import ledger_reconciles
 from .assets.dbt import tradebloc_dbt
 from .assets.landing import LANDING_ASSETS
 from .assets.serving import published_marts
@@ -13,6 +14,7 @@ from .resources import dbt_resource
 
 defs = dg.Definitions(
     assets=[*LANDING_ASSETS, tradebloc_dbt, published_marts],
+    asset_checks=[ledger_reconciles],
     resources={"dbt": dbt_resource()},
     # One writer at a time: DuckDB allows a single read-write process.
     executor=dg.in_process_executor,

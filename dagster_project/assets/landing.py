@@ -39,14 +39,14 @@ def _column_schema(table: RawTable) -> dg.TableSchema:
     )
 
 
-def _table_key(table: RawTable) -> dg.AssetKey:
+def table_key(table: RawTable) -> dg.AssetKey:
     return dg.AssetKey(["raw", table.name])
 
 
 def landing_asset(kind: SourceKind) -> dg.AssetsDefinition:
     specs = [
         dg.AssetSpec(
-            _table_key(table),
+            table_key(table),
             description=table.description,
             group_name=GROUP,
             kinds=KINDS,
@@ -70,7 +70,7 @@ def landing_asset(kind: SourceKind) -> dg.AssetsDefinition:
                 files = [f for f in report.files if f.raw_table in (table.name, None)]
                 (row_count,) = conn.execute(f"select count(*) from raw.{table.name}").fetchone()
                 yield dg.MaterializeResult(
-                    asset_key=_table_key(table),
+                    asset_key=table_key(table),
                     metadata={
                         "dagster/row_count": row_count,
                         "files_landed": len([f for f in files if f.status == "landed"]),

@@ -153,6 +153,57 @@ def land_source(
     return report
 
 
+def ledger_discrepancies(conn: duckdb.DuckDBPyConnection, kind: SourceKind, table: RawTable) -> list[tuple]:
+    """Where raw.<table> and the quarantine disagree with what the ledger says they
+    hold: per file, (path, ledger rows read, loaded, quarantined, source lines in the
+    table, rows in the quarantine). Empty when everything reconciles. A wide format
+    (WDI) turns a line into one row per year with a value, so its lines are counted,
+    and a line with no value holds no row."""
+    wide = [f.name for f in kind.formats if f.table == table and f.year_column_type]
+    return conn.execute(
+        f"""
+        with latest as (
+            select path, status from {LEDGER}
+            where status in {_STATE_STATUSES}
+            qualify row_number() over (partition by path order by event_id desc) = 1
+        ),
+        last_landed as (
+            select path, format, raw_table, rows_read, rows_loaded, rows_quarantined from {LEDGER}
+            where status = 'landed'
+            qualify row_number() over (partition by path order by event_id desc) = 1
+        ),
+        -- a missing file keeps the rows of its last landing
+        held as (
+            select last_landed.* from latest join last_landed using (path)
+            where latest.status in ('landed', 'missing') and raw_table = ?
+        ),
+        in_table as (
+            select _source_file as path, count(distinct _line_number) as n from raw.{table.name} group by all
+        ),
+        in_quarantine as (
+            select source_file as path, count(*) as n from {QUARANTINE} where raw_table = ? group by all
+        )
+        select
+            path,
+            held.rows_read,
+            held.rows_loaded,
+            held.rows_quarantined,
+            coalesce(in_table.n, 0) as lines_in_table,
+            coalesce(in_quarantine.n, 0) as rows_in_quarantine,
+        from held
+        full join in_table using (path)
+        full join in_quarantine using (path)
+        where held.path is null
+            or held.rows_read != held.rows_loaded + held.rows_quarantined
+            or (held.rows_loaded != coalesce(in_table.n, 0) and not list_contains(?, held.format))
+            or held.rows_loaded < coalesce(in_table.n, 0)
+            or held.rows_quarantined != coalesce(in_quarantine.n, 0)
+        order by path
+        """,
+        [table.name, table.name, wide],
+    ).fetchall()
+
+
 def _relative(path: Path, raw_dir: Path) -> str:
     return path.relative_to(raw_dir).as_posix()
 

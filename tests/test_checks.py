@@ -1,0 +1,116 @@
+"""Invariants as Dagster asset checks: they exist, and a failure blocks what is downstream."""
+
+import shutil
+
+import dagster as dg
+import duckdb
+import pytest
+
+from dagster_project.assets.checks import LEDGER_CHECK, RAW_TABLES
+from dagster_project.assets.landing import table_key
+
+pytestmark = pytest.mark.e2e
+
+PUBLISHED = dg.AssetKey(["serving", "published_marts"])
+
+
+def _check_specs(defs) -> list[dg.AssetCheckSpec]:
+    graph = defs.resolve_asset_graph()
+    return [graph.get_check_spec(key) for key in graph.asset_check_keys]
+
+
+def test_every_mart_has_blocking_checks(defs):
+    specs = _check_specs(defs)
+    graph = defs.resolve_asset_graph()
+    marts = [key for key in graph.get_all_asset_keys() if key.path[0] == "marts"]
+    checked = {spec.asset_key for spec in specs}
+    assert set(marts) <= checked, f"marts without checks: {set(marts) - checked}"
+    # dagster-dbt makes error-severity tests blocking; the warning ones are not
+    for spec in specs:
+        if spec.name == "cif_fob_ratio_in_usual_range":
+            assert not spec.blocking
+        elif spec.asset_key.path[0] == "marts" and spec.name.startswith(("not_null", "unique")):
+            assert spec.blocking, spec.key
+
+
+def test_every_raw_table_has_the_ledger_check(defs):
+    keys = {spec.key for spec in _check_specs(defs)}
+    for _, table in RAW_TABLES:
+        assert dg.AssetCheckKey(table_key(table), LEDGER_CHECK) in keys
+
+
+def test_the_cross_model_checks_are_attached_to_their_models(defs):
+    """Singular tests over several models carry a dagster ref, so they are checks, not observations."""
+    names = {(spec.asset_key.path[-1], spec.name) for spec in _check_specs(defs)}
+    assert {
+        ("fct_trade", "assert_trade_conserved_from_raw_to_fct_trade"),
+        ("fct_trade", "assert_every_reported_year_reaches_fct_trade"),
+        ("stg_comtrade__world_totals", "assert_comtrade_world_equals_partner_sum"),
+        ("dim_country", "assert_every_country_code_resolves"),
+    } <= names
+
+
+@pytest.fixture
+def built_copy(sample_warehouse, tmp_path):
+    """A copy of the built sample warehouse and of the sample's raw folder."""
+    raw_dir = tmp_path / "raw"
+    shutil.copytree(sample_warehouse.parent.parent / "raw", raw_dir)
+    warehouse = tmp_path / "warehouse" / "tradebloc.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copy(sample_warehouse, warehouse)
+    return raw_dir, warehouse
+
+
+def _evaluations(result) -> dict[tuple[str, str], dg.AssetCheckEvaluation]:
+    return {(e.asset_key.path[-1], e.check_name): e for e in result.get_asset_check_evaluations()}
+
+
+def _materialised(result) -> set[dg.AssetKey]:
+    return {e.asset_key for e in result.get_asset_materialization_events()}
+
+
+def test_a_second_release_of_a_baci_year_fails_its_check_and_blocks_downstream(built_copy, materialise_all):
+    """Two BACI releases of the same year (a common download mistake) both land, as
+    different files; the staging uniqueness check fails with the duplicated flows as
+    its failing rows, and nothing downstream is built or published."""
+    raw_dir, warehouse = built_copy
+    first = sorted((raw_dir / "baci").glob("BACI_*_Y2020_*.csv"))[0]
+    lines = first.read_text().splitlines(keepends=True)
+    head, *fields = lines[1].rstrip("\n").split(",")
+    fields[3] = str(float(fields[3]) + 1.0)
+    older_release = first.with_name(first.name.replace("_V2025", "_V2024"))
+    assert older_release != first
+    older_release.write_text(
+        "".join([lines[0], ",".join([head, *fields]) + "\n", *lines[2:]])
+    )
+    result = materialise_all(raw_dir, warehouse)
+
+    assert not result.success
+    [failed] = [
+        e for (model, name), e in _evaluations(result).items()
+        if model == "stg_baci__flows" and name.startswith("unique_combination_of_columns")
+    ]
+    assert not failed.passed
+    assert failed.metadata["dagster_dbt/failed_row_count"].value > 0
+    assert "| year | exporter_code |" in failed.metadata["failing_rows_sample"].value
+    built = _materialised(result)
+    assert dg.AssetKey(["staging", "stg_baci__flows"]) in built
+    for blocked in (["marts", "fct_trade"], ["marts", "mart_bloc_trade_annual"], PUBLISHED.path):
+        assert dg.AssetKey(blocked) not in built, blocked
+    assert not (warehouse.parent / "serving").exists()
+
+
+def test_rows_outside_the_ledger_fail_its_check_and_block_the_build(built_copy, materialise_all):
+    raw_dir, warehouse = built_copy
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute(
+            "insert into raw.baci_flows select t, i, j, k, v, q, 'baci/stray.csv', 2 "
+            "from raw.baci_flows limit 1"
+        )
+    result = materialise_all(raw_dir, warehouse)
+
+    assert not result.success
+    check = _evaluations(result)[("baci_flows", LEDGER_CHECK)]
+    assert not check.passed
+    assert "baci/stray.csv" in check.metadata["offenders"].value
+    assert not any(key.path[0] in ("staging", "marts", "serving") for key in _materialised(result))
