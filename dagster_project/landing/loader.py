@@ -124,11 +124,8 @@ def source_files(raw_dir: Path, kind: SourceKind) -> list[Path]:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def land_source(
@@ -252,11 +249,13 @@ def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
         return result
     try:
         read_lines(conn, path)
+        # What was read is the content hashed before, or nothing of it lands.
+        if file_sha256(path) != sha:
+            raise LandingError(
+                path, "the file changed while it was being read (its SHA-256 differs); land it again"
+            )
         detected = detect(conn, path, kind)
         judge(conn, detected, rel)
-        after = path.stat()
-        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-            raise LandingError(path, "the file changed while it was being landed; land it again")
         fmt = detected.format
         result = FileResult(rel, "landed", fmt.name, fmt.table.name)
         with _transaction(conn):

@@ -7,6 +7,7 @@ quarantined per file. builders.land checks that the ledger reconciles with the
 tables after every landing.
 """
 
+import os
 import shutil
 
 import duckdb
@@ -15,6 +16,7 @@ import pytest
 from dagster_project.landing import loader
 
 from .builders import (
+    assert_reconciled,
     comtrade_row,
     kind_named,
     land,
@@ -292,20 +294,46 @@ def test_renamed_file_is_not_counted_twice(conn, raw_dir):
     assert len(flows(conn)) == 2
 
 
-def test_file_changed_while_being_landed_fails_and_keeps_nothing_of_it(conn, raw_dir, monkeypatch):
+def test_file_changed_while_being_read_is_refused_by_its_hash(conn, raw_dir, monkeypatch):
+    """Same size, same modification time, other bytes: only the hash can tell."""
     path = write_baci(raw_dir / "baci" / "a.csv", V1)
+    real_read_lines = loader.read_lines
+
+    def read_then_rewrite(*args, **kwargs):
+        real_read_lines(*args, **kwargs)
+        stat = path.stat()
+        path.write_text(path.read_text().replace("2023,", "2022,", 1))  # another process writing
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    monkeypatch.setattr(loader, "read_lines", read_then_rewrite)
+    report = land(conn, "baci", raw_dir)
+    assert statuses(report) == {"baci/a.csv": "failed"}
+    assert report.files[0].message == (
+        f"{path}: the file changed while it was being read (its SHA-256 differs); land it again"
+    )
+    assert flows(conn) == []
+
+
+def test_file_changed_after_being_read_lands_what_was_read_then_the_change(conn, raw_dir, monkeypatch):
+    path = write_baci(raw_dir / "baci" / "a.csv", V1)
+    first_sha = loader.file_sha256(path)
     real_judge = loader.judge
 
     def judge_then_append(*args, **kwargs):
         real_judge(*args, **kwargs)
-        with path.open("a") as handle:  # another process still writing the file
+        with path.open("a") as handle:  # the download finishes after the read
             handle.write("2023,156,392,010122,1,\n")
 
     monkeypatch.setattr(loader, "judge", judge_then_append)
     report = land(conn, "baci", raw_dir)
-    assert statuses(report) == {"baci/a.csv": "failed"}
-    assert report.files[0].message == f"{path}: the file changed while it was being landed; land it again"
-    assert flows(conn) == []
+    assert statuses(report) == {"baci/a.csv": "landed"}
+    assert conn.execute("select sha256 from raw._landing_ledger").fetchall() == [(first_sha,)]
+    assert len(flows(conn)) == 2
+
+    monkeypatch.undo()
+    assert statuses(land(conn, "baci", raw_dir)) == {"baci/a.csv": "landed"}  # the new content
+    assert len(flows(conn)) == 3
+    assert_reconciled(conn, "baci")
 
 
 def test_ledger_records_size_hash_format_and_counts(conn, raw_dir):
@@ -336,3 +364,25 @@ def test_each_landing_is_its_own_transaction_even_on_one_connection(conn, raw_di
     with duckdb.connect(str(db), read_only=True) as reader:
         assert reader.execute("select count(*) from raw.baci_flows").fetchone()[0] == 2
         assert reader.execute("select count(*) from raw._landing_ledger").fetchone()[0] == 2
+
+
+def test_ledger_discrepancies_finds_rows_the_ledger_does_not_account_for(conn, raw_dir):
+    """The function behind the ledger_reconciles asset check."""
+    kind = kind_named("baci")
+    table = next(t for t in kind.tables if t.name == "baci_flows")
+    path = write_baci(raw_dir / "baci" / "a.csv", V1)
+    land(conn, "baci", raw_dir)
+    assert loader.ledger_discrepancies(conn, kind, table) == []
+
+    path.unlink()
+    land(conn, "baci", raw_dir)  # missing: its rows are kept, and still accounted for
+    assert loader.ledger_discrepancies(conn, kind, table) == []
+
+    conn.execute("delete from raw.baci_flows where _line_number = 2")
+    conn.execute(
+        "insert into raw.baci_flows select t, i, j, k, v, q, 'baci/stray.csv', 2 from raw.baci_flows"
+    )
+    assert loader.ledger_discrepancies(conn, kind, table) == [
+        ("baci/a.csv", 3, 2, 1, 1, 1),
+        ("baci/stray.csv", None, None, None, 1, 0),
+    ]
