@@ -8,3 +8,8 @@ class LandingError(Exception):
         self.reason = message
         where = f"{self.path}, line {line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
+
+
+class WarehouseWriteError(Exception):
+    """The warehouse refused a write (disk full, read-only file system): the landing
+    stops, the file's transaction is rolled back and what was landed before stays."""

@@ -17,6 +17,7 @@ The rules (DESIGN.md, "Hard rules"):
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ import duckdb
 
 from . import reference
 from .delimited import Detected, detect, judge, read_lines
-from .errors import LandingError
+from .errors import LandingError, WarehouseWriteError
 from .formats import RawTable, SourceKind, ident
 
 LEDGER = "raw._landing_ledger"
@@ -258,7 +259,7 @@ def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
         judge(conn, detected, rel)
         fmt = detected.format
         result = FileResult(rel, "landed", fmt.name, fmt.table.name)
-        with _transaction(conn):
+        with _writing(conn, rel), _transaction(conn):
             _delete_rows(conn, kind, rel)
             conn.execute("create or replace temp view good as select * from _judged where _reason is null")
             conn.execute(f"insert into raw.{fmt.table.name} by name {_projection(detected)}")
@@ -282,7 +283,7 @@ def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
     except (LandingError, duckdb.Error) as error:
         message = str(error) if isinstance(error, LandingError) else f"{rel}: {error}"
         result = FileResult(rel, "failed", message=message)
-        with _transaction(conn):
+        with _writing(conn, rel), _transaction(conn):
             _record(conn, kind, rel, before.st_size, sha, result)
         return result
     finally:
@@ -353,6 +354,22 @@ def _record(conn, kind, rel, size, sha, result: FileResult) -> None:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def _writing(conn, rel: str):
+    """The file is read and judged: a failure from here on is the warehouse's."""
+    try:
+        yield
+    except duckdb.Error as error:
+        (database,) = conn.execute(
+            "select path from duckdb_databases() where database_name = current_database()"
+        ).fetchone()
+        raise WarehouseWriteError(
+            f"{database}: could not write the warehouse while landing {rel} ({error}). Nothing of "
+            f"{rel} was landed and what was landed before is intact; free disk space or make the "
+            "warehouse writable, then land again."
+        ) from error
 
 
 class _transaction:
