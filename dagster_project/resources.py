@@ -1,5 +1,6 @@
 """The dbt project and its CLI resource (importable before the manifest exists)."""
 
+import fcntl
 import sys
 from pathlib import Path
 
@@ -17,6 +18,11 @@ def dbt_resource() -> DbtCliResource:
 
 
 def prepare_dbt() -> None:
-    """Write the dbt manifest (dbt parse). Must run before the definitions load."""
+    """Write the dbt manifest (dbt parse). Must run before the definitions load.
+    Two builds started at once take turns, so neither reads a half-written manifest."""
     settings.export_for_dbt()
-    dbt_resource().cli(["--quiet", "parse"], target_path=DBT_PROJECT.target_path).wait()
+    target = DBT_PROJECT.manifest_path.parent
+    target.mkdir(parents=True, exist_ok=True)
+    with (target / ".prepare.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        dbt_resource().cli(["--quiet", "parse"], target_path=DBT_PROJECT.target_path).wait()

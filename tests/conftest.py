@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project import settings
+from dagster_project import build, settings
 
 REPO_RAW = settings.REPO_ROOT / "raw"
 
@@ -34,13 +34,13 @@ def defs(dbt_manifest) -> dg.Definitions:
     return defs
 
 
-def _materialise_all(defs: dg.Definitions, raw_dir: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
-    """Run every asset in process against the given raw folder and warehouse."""
+def _materialise_all(defs: dg.Definitions, raw_dir: Path, warehouse: Path) -> build.BuildResult:
+    """Every asset, in process, as `make run` builds them, against the given raw folder
+    and warehouse."""
     with pytest.MonkeyPatch.context() as env:
         env.setenv(settings.RAW_DIR_VAR, str(raw_dir))
         env.setenv(settings.WAREHOUSE_VAR, str(warehouse))
-        job = defs.resolve_implicit_global_asset_job_def()
-        return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+        return build.materialise_all(defs, dg.DagsterInstance.ephemeral(), raw_dir)
 
 
 @pytest.fixture(scope="session")

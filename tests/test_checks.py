@@ -1,13 +1,15 @@
 """Invariants as Dagster asset checks: they exist, and a failure blocks what is downstream."""
 
+import json
 import shutil
 
 import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.assets.checks import LEDGER_CHECK, RAW_TABLES
+from dagster_project.assets.checks import LEDGER_CHECK
 from dagster_project.assets.landing import table_key
+from dagster_project.landing import SOURCE_KINDS
 
 pytestmark = pytest.mark.e2e
 
@@ -35,18 +37,26 @@ def test_every_mart_has_blocking_checks(defs):
 
 def test_every_raw_table_has_the_ledger_check(defs):
     keys = {spec.key for spec in _check_specs(defs)}
-    for _, table in RAW_TABLES:
+    for table in (table for kind in SOURCE_KINDS for table in kind.tables):
         assert dg.AssetCheckKey(table_key(table), LEDGER_CHECK) in keys
 
 
+def test_every_dbt_test_is_an_asset_check(defs, dbt_manifest):
+    """Including the singular tests over several models (they carry a dagster ref) and
+    those reading a yearly model and a later one (dbt_project/selectors.yml)."""
+    manifest = json.loads(dbt_manifest.read_text())
+    tests = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
+    assert tests <= {spec.name for spec in _check_specs(defs)}
+
+
 def test_the_cross_model_checks_are_attached_to_their_models(defs):
-    """Singular tests over several models carry a dagster ref, so they are checks, not observations."""
     names = {(spec.asset_key.path[-1], spec.name) for spec in _check_specs(defs)}
     assert {
         ("fct_trade", "assert_trade_conserved_from_raw_to_fct_trade"),
         ("fct_trade", "assert_every_reported_year_reaches_fct_trade"),
         ("stg_comtrade__world_totals", "assert_comtrade_world_equals_partner_sum"),
-        ("dim_country", "assert_every_country_code_resolves"),
+        ("dim_product", "assert_dim_product_covers_every_traded_hs6"),
+        ("mart_bloc_trade_annual", "assert_bloc_cjk_members_exports_sum_to_bloc_total"),
     } <= names
 
 
@@ -80,14 +90,13 @@ def test_a_second_release_of_a_baci_year_fails_its_check_and_blocks_downstream(b
     fields[3] = str(float(fields[3]) + 1.0)
     older_release = first.with_name(first.name.replace("_V2025", "_V2024"))
     assert older_release != first
-    older_release.write_text(
-        "".join([lines[0], ",".join([head, *fields]) + "\n", *lines[2:]])
-    )
+    older_release.write_text("".join([lines[0], ",".join([head, *fields]) + "\n", *lines[2:]]))
     result = materialise_all(raw_dir, warehouse)
 
     assert not result.success
     [failed] = [
-        e for (model, name), e in _evaluations(result).items()
+        e
+        for (model, name), e in _evaluations(result).items()
         if model == "stg_baci__flows" and name.startswith("unique_combination_of_columns")
     ]
     assert not failed.passed
@@ -100,7 +109,7 @@ def test_a_second_release_of_a_baci_year_fails_its_check_and_blocks_downstream(b
     assert not (warehouse.parent / "serving").exists()
 
 
-def test_rows_outside_the_ledger_fail_its_check_and_block_the_build(built_copy, materialise_all):
+def test_rows_outside_the_ledger_fail_its_check_and_block_what_reads_them(built_copy, materialise_all):
     raw_dir, warehouse = built_copy
     with duckdb.connect(str(warehouse)) as conn:
         conn.execute(
@@ -113,4 +122,6 @@ def test_rows_outside_the_ledger_fail_its_check_and_block_the_build(built_copy, 
     check = _evaluations(result)[("baci_flows", LEDGER_CHECK)]
     assert not check.passed
     assert "baci/stray.csv" in check.metadata["offenders"].value
-    assert not any(key.path[0] in ("staging", "marts", "serving") for key in _materialised(result))
+    built = _materialised(result)
+    for blocked in (["staging", "stg_baci__flows"], ["marts", "fct_trade"], PUBLISHED.path):
+        assert dg.AssetKey(blocked) not in built, blocked

@@ -119,9 +119,9 @@ def test_a_landing_killed_mid_file_leaves_no_partial_rows_and_recovers(env):
 
 
 def test_two_builds_at_once_wait_for_each_other(tmp_path, dbt_manifest):
-    """Two full materialisations started together, sharing one Dagster home: the
-    duckdb pool (one slot) makes each step wait for the other's; both succeed, and
-    the second lands nothing new (the ledger)."""
+    """Two `make run`s started together, sharing one Dagster home: they take turns to
+    write the dbt manifest, and the duckdb pool (one slot) makes each step wait for
+    the other's; both succeed, and the second lands nothing new (the ledger)."""
     raw_dir = tmp_path / "raw"
     for kind in ("measures", "hts", "wdi"):
         shutil.copytree(REPO_RAW / kind, raw_dir / kind)
@@ -136,11 +136,13 @@ def test_two_builds_at_once_wait_for_each_other(tmp_path, dbt_manifest):
         settings.RAW_DIR_VAR: str(raw_dir),
         settings.WAREHOUSE_VAR: str(db),
     }
-    command = [sys.executable, "-m", "dagster", "asset", "materialize", "-m", "dagster_project.definitions"]
-    command += ["--select", "*"]
     builds = [
         subprocess.Popen(
-            command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            [sys.executable, "-m", "dagster_project", "run"],
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         for _ in range(2)
     ]

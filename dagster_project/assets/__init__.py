@@ -1,0 +1,3 @@
+"""The assets: landing (raw tables), dbt (staging, intermediate, marts), serving."""
+
+OWNER = "team:tradebloc"

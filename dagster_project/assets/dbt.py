@@ -3,19 +3,44 @@
 dbt tests become asset checks on the models they test; those of severity error are
 blocking (dagster-dbt's rule), so a failure stops the models downstream of it, the
 serving copy included. A failed check carries a sample of its failing rows, read
-from the view dbt stores them in (schema audit, see dbt_project.yml).
+from the view dbt stores them in (schema audit, see dbt_project.yml); the bloc marts
+carry a chart (charts.py).
+
+Two definitions: the yearly models (fct_trade, its intermediates and the staging of
+the trade flows, tag yearly), partitioned by year, and everything else.
 """
 
+import json
+import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .. import settings, warehouse
+from ..charts import CHARTS
 from ..resources import DBT_PROJECT
+from . import OWNER
+from .partitions import ONE_RUN_PER_RANGE, YEARLY, partition_years
 
 FAILING_ROWS_SAMPLE = 10
+
+
+def load_manifest() -> dict[str, Any]:
+    """The dbt manifest, plus dbt's `depends_on_nodes` on each node: dagster-dbt 0.29
+    evaluates a selector's indirect selection on the JSON, which lacks that property
+    (a TypeError in dbt's selector otherwise)."""
+    manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
+    for node in manifest["nodes"].values():
+        node.setdefault("depends_on_nodes", node.get("depends_on", {}).get("nodes", []))
+    return manifest
+
+
+MANIFEST = load_manifest()
+# The models partitioned by year (tag yearly in their config).
+YEARLY_MODELS = "tag:yearly"
 
 
 class TradeblocTranslator(DagsterDbtTranslator):
@@ -26,45 +51,92 @@ class TradeblocTranslator(DagsterDbtTranslator):
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        return dbt_resource_props["schema"]
+        """The layer: staging, intermediate, marts; the seeds (reference tables) are
+        inputs, beside the landed raw tables."""
+        schema = dbt_resource_props["schema"]
+        return "landing" if schema == "reference" else schema
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return [OWNER]
 
 
 @dbt_assets(
-    manifest=DBT_PROJECT.manifest_path,
+    manifest=MANIFEST,
     project=DBT_PROJECT,
     dagster_dbt_translator=TradeblocTranslator(),
+    selector="unpartitioned",  # dbt_project/selectors.yml: all but YEARLY_MODELS
     pool="duckdb",
 )
 def tradebloc_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from build(context, dbt, ["build"])
+
+
+@dbt_assets(
+    manifest=MANIFEST,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=TradeblocTranslator(),
+    select=YEARLY_MODELS,
+    name="trade_facts_yearly",
+    partitions_def=YEARLY,
+    backfill_policy=ONE_RUN_PER_RANGE,
+    pool="duckdb",
+)
+def trade_facts_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """fct_trade and its intermediates, incremental by year: a partition (or a range)
+    recomputes and replaces only its years."""
+    years = partition_years(context)
+    yield from build(context, dbt, build_args(years.start, years.stop - 1))
+
+
+def build_args(year_from: int, year_to: int) -> list[str]:
+    """`dbt build` limited by the yearly models' vars to the years from..to."""
+    return ["build", "--vars", json.dumps({"year_from": year_from, "year_to": year_to})]
+
+
+def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str]) -> Iterator:
     settings.export_for_dbt()
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-    failed_checks = []
+    # A run builds part of the project (the yearly models, or what they do not feed, or
+    # what they feed): dbt runs a test only when every model it reads is built in this
+    # run or upstream of it, never one that reads a model that may not exist yet.
+    os.environ["DBT_INDIRECT_SELECTION"] = "buildable"
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    held = []  # completed once dbt has released the warehouse
     for event in invocation.stream():
-        if isinstance(event, dg.AssetCheckResult) and not event.passed:
-            failed_checks.append(event)  # reported once dbt has released the warehouse
+        if _needs_the_warehouse(event):
+            held.append(event)
         else:
             yield event
-    yield from with_failing_rows(failed_checks, invocation.manifest)
+    if held:
+        with warehouse.connect(read_only=True) as conn:
+            yield from (_complete(event, conn, invocation.manifest) for event in held)
     if error := invocation.get_error():
         raise error
 
 
-def with_failing_rows(checks: list[dg.AssetCheckResult], manifest: Mapping[str, Any]) -> Iterator:
-    """The failed checks, each with the first failing rows and where to find them all."""
-    if not checks:
-        return
-    with warehouse.connect(read_only=True) as conn:
-        for check in checks:
-            node = manifest["nodes"][check.metadata["unique_id"].value]
-            relation = f"{node['schema']}.{node['alias']}"
-            try:
-                sample = warehouse.markdown_preview(conn, f"select * from {relation}", FAILING_ROWS_SAMPLE)
-            except Exception as error:  # a test that errored has no stored rows
-                sample = f"(no failing rows stored: {error})"
-            yield check._replace(
-                metadata={
-                    **check.metadata,
-                    "failing_rows_relation": relation,
-                    "failing_rows_sample": dg.MetadataValue.md(sample),
-                }
-            )
+CHART_OUTPUTS = {key.to_python_identifier(): key for key in CHARTS}
+
+
+def _needs_the_warehouse(event) -> bool:
+    """A failed check (its failing rows) or a charted mart (its chart)."""
+    if isinstance(event, dg.AssetCheckResult):
+        return not event.passed
+    return isinstance(event, dg.Output) and event.output_name in CHART_OUTPUTS
+
+
+def _complete(event, conn, manifest: Mapping[str, Any]):
+    if isinstance(event, dg.Output):
+        chart = CHARTS[CHART_OUTPUTS[event.output_name]](conn)
+        return dg.Output(None, output_name=event.output_name, metadata={**event.metadata, "chart": chart})
+    node = manifest["nodes"][event.metadata["unique_id"].value]
+    relation = f"{node['schema']}.{node['alias']}"
+    try:
+        sample = warehouse.markdown_preview(conn, f"select * from {relation}", FAILING_ROWS_SAMPLE)
+    except duckdb.Error as error:  # a test that errored has no stored rows
+        sample = f"(no failing rows stored: {error})"
+    return event._replace(
+        metadata={
+            **event.metadata,
+            "failing_rows_relation": relation,
+            "failing_rows_sample": dg.MetadataValue.md(sample),
+        }
+    )

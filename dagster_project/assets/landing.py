@@ -6,8 +6,12 @@ from .. import settings, warehouse
 from ..landing import SOURCE_KINDS, reference
 from ..landing.formats import RawTable, SourceKind
 from ..landing.loader import land_source
+from . import OWNER
+from .partitions import ONE_RUN_PER_RANGE, YEARLY, partition_years
 
 GROUP = "landing"
+# The trade sources, whose files are yearly (landing/years.py reads the years).
+YEARLY_KINDS = ("comtrade", "baci")
 KINDS = {"duckdb", "python"}
 REFERENCE_KEY = dg.AssetKey(["raw", "reference_country_codes"])
 
@@ -21,6 +25,7 @@ class LandingConfig(dg.Config):
     key=REFERENCE_KEY,
     group_name=GROUP,
     kinds=KINDS,
+    owners=[OWNER],
     pool="duckdb",
     description=(
         "Country codes of every code system the sources use (ISO 3166 from pycountry, "
@@ -50,22 +55,29 @@ def landing_asset(kind: SourceKind) -> dg.AssetsDefinition:
             description=table.description,
             group_name=GROUP,
             kinds=KINDS,
+            owners=[OWNER],
             deps=[REFERENCE_KEY],
             metadata={"dagster/column_schema": _column_schema(table)},
         )
         for table in kind.tables
     ]
 
+    yearly = kind.name in YEARLY_KINDS
+
     @dg.multi_asset(
         name=f"land_{kind.name}",
         specs=specs,
         pool="duckdb",
-        description=f"Land every file under raw/{kind.name}/ ({kind.description}).",
+        description=f"Land every file under raw/{kind.name}/ ({kind.description})."
+        + (" Partitioned by year: a partition lands the files of its years." if yearly else ""),
+        partitions_def=YEARLY if yearly else None,
+        backfill_policy=ONE_RUN_PER_RANGE if yearly else None,
     )
     def _land(context: dg.AssetExecutionContext, config: LandingConfig):
         raw_dir = settings.load().raw_dir
+        years = partition_years(context) if yearly else None
         with warehouse.connect() as conn:
-            report = land_source(conn, kind, raw_dir, prune_missing=config.prune_missing)
+            report = land_source(conn, kind, raw_dir, prune_missing=config.prune_missing, years=years)
             for table in kind.tables:
                 files = [f for f in report.files if f.raw_table in (table.name, None)]
                 (row_count,) = conn.execute(f"select count(*) from raw.{table.name}").fetchone()

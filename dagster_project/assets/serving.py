@@ -3,15 +3,19 @@
 import dagster as dg
 
 from .. import serving, settings
-from .dbt import tradebloc_dbt
+from . import OWNER
+from .dbt import trade_facts_yearly, tradebloc_dbt
 
-MART_KEYS = [key for key in tradebloc_dbt.keys if key.path[0] == "marts"]
+MART_KEYS = [
+    key for assets in (tradebloc_dbt, trade_facts_yearly) for key in assets.keys if key.path[0] == "marts"
+]
 
 
 @dg.asset(
     key=["serving", "published_marts"],
     group_name="serving",
     kinds={"duckdb", "parquet"},
+    owners=[OWNER],
     deps=MART_KEYS,
     pool="duckdb",
     description=(

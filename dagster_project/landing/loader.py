@@ -17,6 +17,7 @@ The rules (DESIGN.md, "Hard rules"):
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from . import reference
 from .delimited import Detected, detect, judge, read_lines
 from .errors import LandingError, WarehouseWriteError
 from .formats import RawTable, SourceKind, ident
+from .years import file_years
 
 LEDGER = "raw._landing_ledger"
 QUARANTINE = "raw._quarantine"
@@ -130,12 +132,20 @@ def file_sha256(path: Path) -> str:
 
 
 def land_source(
-    conn: duckdb.DuckDBPyConnection, kind: SourceKind, raw_dir: Path, prune_missing: bool = False
+    conn: duckdb.DuckDBPyConnection,
+    kind: SourceKind,
+    raw_dir: Path,
+    prune_missing: bool = False,
+    years: Collection[int] | None = None,
 ) -> SourceReport:
+    """Land the kind's files; with `years` (a yearly partition), only the files whose
+    names hold one of those years or state no year (landing/years.py)."""
     ensure_schema(conn, kind)
     report = SourceReport(kind.name)
-    state = _current_state(conn, kind)
-    files = source_files(raw_dir, kind)
+    state = current_state(conn, kind)
+    if years is not None:
+        state = {rel: held for rel, held in state.items() if _holds_any(Path(rel), years)}
+    files = [p for p in source_files(raw_dir, kind) if years is None or _holds_any(p, years)]
     present = {_relative(p, raw_dir) for p in files}
     # Landed files first (a replaced one may release content that a new file holds),
     # files recorded as duplicates last: whether their twin still holds their content
@@ -202,11 +212,16 @@ def ledger_discrepancies(conn: duckdb.DuckDBPyConnection, kind: SourceKind, tabl
     ).fetchall()
 
 
+def _holds_any(path: Path, years: Collection[int]) -> bool:
+    held = file_years(path)
+    return held is None or not held.isdisjoint(years)
+
+
 def _relative(path: Path, raw_dir: Path) -> str:
     return path.relative_to(raw_dir).as_posix()
 
 
-def _current_state(conn: duckdb.DuckDBPyConnection, kind: SourceKind) -> dict[str, tuple[str, str]]:
+def current_state(conn: duckdb.DuckDBPyConnection, kind: SourceKind) -> dict[str, tuple[str, str]]:
     """path -> (sha256, status) of the latest event that changed what is held."""
     rows = conn.execute(
         f"""

@@ -24,7 +24,7 @@ missing_reported as (
     from reported
     left join countries using (reporter_code)
     left join in_fct on countries.iso3 = in_fct.iso3 and reported.year = in_fct.year
-    where in_fct.iso3 is null
+    where in_fct.iso3 is null {{ in_run_years('reported.year') }}
 ),
 
 covered_years as (

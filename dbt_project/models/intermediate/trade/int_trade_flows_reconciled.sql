@@ -1,13 +1,24 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='year',
+        on_schema_change='fail',
+        tags=['yearly'],
+    )
+}}
 -- One flow per period x exporter x importer x HS6, from the Comtrade reports of
 -- both sides and, for annual periods, CEPII BACI. The rule for value_usd (see the
 -- model's YAML): BACI where present; else the importer's CIF value brought to FOB
 -- by dividing by var cif_fob_factor; else the exporter's FOB value.
 with reported as (
     select * from {{ ref('int_trade_flows_reported') }}
+    where true {{ in_run_years() }}
 ),
 
 baci as (
     select * from {{ ref('stg_baci__flows') }}
+    where true {{ in_run_years() }}
 ),
 
 countries as (

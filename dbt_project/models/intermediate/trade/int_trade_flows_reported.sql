@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='year',
+        on_schema_change='fail',
+        tags=['yearly'],
+    )
+}}
 -- Comtrade HS6 records turned into directed flows: an export record (X) is the
 -- exporter's report of exporter -> partner; an import record (M) is the importer's
 -- report of partner -> importer. Re-exports and re-imports are left out.
 with comtrade as (
     select * from {{ ref('stg_comtrade__flows') }}
+    where true {{ in_run_years() }}
 ),
 
 countries as (

@@ -14,8 +14,8 @@ hts_products as (
 
 codes as (
     select hs6 from baci_products
-    union select hs6 from {{ ref('stg_baci__flows') }}
-    union select hs_code from {{ ref('stg_comtrade__flows') }} where length(hs_code) = 6
+    -- every product traded (BACI and Comtrade flows), so that dim_product covers fct_trade
+    union select hs6 from {{ ref('fct_trade') }}
     union select hs6 from {{ ref('stg_wits__mfn_tariffs') }}
     union select hs6 from hts_products
 ),

@@ -4,15 +4,14 @@
         incremental_strategy='delete+insert',
         unique_key='year',
         on_schema_change='fail',
+        tags=['yearly'],
     )
 }}
--- Incremental by year: with vars year_from / year_to (what a partitioned run passes)
+-- Incremental by year: with vars year_from / year_to (what a yearly partition passes)
 -- only those years are recomputed and replaced; without them every year is.
 with reconciled as (
     select * from {{ ref('int_trade_flows_reconciled') }}
-    where true
-    {% if var('year_from', none) is not none %} and year >= {{ var('year_from') }} {% endif %}
-    {% if var('year_to', none) is not none %} and year <= {{ var('year_to') }} {% endif %}
+    where true {{ in_run_years() }}
 ),
 
 final as (

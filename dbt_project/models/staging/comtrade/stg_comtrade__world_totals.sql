@@ -1,3 +1,5 @@
+-- Partitioned by year with the trade models it feeds (tag yearly, see fct_trade).
+{{ config(tags=['yearly']) }}
 -- The partner-World records (partnerCode 0): the reporter's total over all partners,
 -- used to check that partners add up, never added to the bilateral rows.
 with source as (
