@@ -168,7 +168,7 @@ def judge(conn: duckdb.DuckDBPyConnection, detected: Detected, source_file: str)
     field_pattern = sql_string(_field_pattern(fmt.delimiter))
     conn.execute(
         f"""
-        create or replace temp table _fields as
+        create or replace temp view _fields as
         select
             line_number,
             line,
@@ -178,9 +178,10 @@ def judge(conn: duckdb.DuckDBPyConnection, detected: Detected, source_file: str)
                     regexp_extract_all({delim} || line, {field_pattern}, 1),
                     lambda f: case when f[1] = '"' then replace(f[2:-2], '""', '"') else f end)
             end as fields,
-            contains(line, '"') and length({delim} || line) != list_sum(list_transform(
+            -- a case, not an `and`: DuckDB would run the regex on every line otherwise
+            case when contains(line, '"') then length({delim} || line) != list_sum(list_transform(
                 regexp_extract_all({delim} || line, {field_pattern}, 0), lambda m: length(m)
-            )) as is_malformed
+            )) else false end as is_malformed
         from _lines
         where line_number > {fmt.header_line} and line is not null and trim(line) != ''
         """

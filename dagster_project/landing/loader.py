@@ -302,7 +302,8 @@ def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
             _record(conn, kind, rel, before.st_size, sha, result)
         return result
     finally:
-        for temp in ("_lines", "_fields", "_judged"):
+        conn.execute("drop view if exists _fields")  # a view over _lines, read once by judge
+        for temp in ("_lines", "_judged"):
             conn.execute(f"drop table if exists {temp}")
 
 
