@@ -1,6 +1,7 @@
 """The dbt project and its CLI resource (importable before the manifest exists)."""
 
 import fcntl
+import json
 import sys
 from pathlib import Path
 
@@ -26,3 +27,8 @@ def prepare_dbt() -> None:
     with (target / ".prepare.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         dbt_resource().cli(["--quiet", "parse"], target_path=DBT_PROJECT.target_path).wait()
+
+
+def build_args(year_from: int, year_to: int) -> list[str]:
+    """`dbt build` limited by the yearly models' vars to the years from..to."""
+    return ["build", "--vars", json.dumps({"year_from": year_from, "year_to": year_to})]

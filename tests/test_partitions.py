@@ -9,10 +9,9 @@ import duckdb
 import pytest
 
 from dagster_project import settings
-from dagster_project.assets.dbt import build_args
-from dagster_project.automation import raw_folder_sensor
 from dagster_project.build import BuildPlan, year_range_tags
 from dagster_project.landing.years import file_years
+from dagster_project.resources import build_args
 
 REPO_RAW = settings.REPO_ROOT / "raw"
 NOT_YEARLY = ("hts", "measures", "wdi", "wits")
@@ -140,7 +139,7 @@ def test_a_third_year_touches_only_its_year(defs, two_years_built, caplog):
 
 def _evaluate(defs, instance, cursor=None):
     context = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
-    return raw_folder_sensor(context), context.cursor
+    return defs.resolve_sensor_def("raw_folder_sensor")(context), context.cursor
 
 
 @pytest.mark.e2e

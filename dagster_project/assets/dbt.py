@@ -21,7 +21,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .. import settings, warehouse
 from ..charts import CHARTS
-from ..resources import DBT_PROJECT
+from ..resources import DBT_PROJECT, build_args
 from . import OWNER
 from .partitions import ONE_RUN_PER_RANGE, YEARLY, partition_years
 
@@ -86,11 +86,6 @@ def trade_facts_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     recomputes and replaces only its years."""
     years = partition_years(context)
     yield from build(context, dbt, build_args(years.start, years.stop - 1))
-
-
-def build_args(year_from: int, year_to: int) -> list[str]:
-    """`dbt build` limited by the yearly models' vars to the years from..to."""
-    return ["build", "--vars", json.dumps({"year_from": year_from, "year_to": year_to})]
 
 
 def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str]) -> Iterator:
