@@ -4,6 +4,8 @@ Each example gets its own temporary folder and one DuckDB connection to a copy o
 the session's template warehouse (see conftest.py).
 """
 
+import csv
+import datetime as dt
 import gzip
 import math
 import os
@@ -15,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dagster_project.landing import SOURCE_KINDS, reference
+from dagster_project.landing.formats import ident
 
 from .builders import (
     BACI_HEADER,
@@ -26,8 +29,11 @@ from .builders import (
     WITS_PREFERENTIAL_HEADER,
     comtrade_row,
     csv_text,
+    hts_row,
     land,
+    measure_row,
     new_warehouse,
+    quarantine,
     rows,
     snapshot,
     wdi_indicator_text,
@@ -39,7 +45,12 @@ from .builders import (
     write_comtrade_bulk,
     write_comtrade_csv,
     write_good_file,
+    write_hts,
+    write_measures,
+    write_text,
+    write_wdi_indicator,
     write_wdi_metadata,
+    write_wits_mfn,
     write_wits_preferential,
 )
 
@@ -52,6 +63,7 @@ PROPERTY = settings(
 )
 
 COMTRADE_CODES = sorted(r[1] for r in reference.reference_rows() if r[0] == "comtrade")
+ISO_NUMERIC_CODES = sorted(r[1] for r in reference.reference_rows() if r[0] == "iso_numeric")
 
 
 def strip_spaces(value: str) -> str:
@@ -83,12 +95,50 @@ hs6 = st.one_of(
     st.from_regex(r"[0-9]{6}", fullmatch=True),
     st.from_regex(r"[0-9]{4}[A-Z]{2}", fullmatch=True),  # BACI's non-numeric codes, e.g. 9999AA
 )
+hs6_digits = st.one_of(  # WITS product codes: numeric HS6
+    st.from_regex(r"0[0-9]{5}", fullmatch=True),
+    st.from_regex(r"[0-9]{6}", fullmatch=True),
+)
 positive = st.floats(min_value=1e-9, max_value=1e15, allow_nan=False, allow_infinity=False)
 non_negative = st.one_of(st.just(0.0), positive)
 
 
 def same_floats(a, b) -> bool:
     return (a is None and b is None) or (a is not None and b is not None and math.isclose(a, b, rel_tol=0))
+
+
+def optional(strategy):
+    return st.one_of(st.none(), strategy)
+
+
+def same_value(got, expected) -> bool:
+    """Floats equal exactly (same_floats); anything else equal and of the same type."""
+    if isinstance(expected, float):
+        return isinstance(got, float) and same_floats(got, expected)
+    return got == expected and type(got) is type(expected)
+
+
+def assert_same_rows(got: list[tuple], expected: list[tuple]) -> None:
+    assert len(got) == len(expected), (got, expected)
+    for g, e in zip(got, expected, strict=True):
+        assert len(g) == len(e) and all(same_value(a, b) for a, b in zip(g, e, strict=True)), (g, e)
+
+
+def land_and_read(
+    folder: Path, template: Path, kind: str, fmt: str, lines: int, table: str, columns, order="_line_number"
+) -> list[tuple]:
+    """Land raw/<kind>/ (one file of format `fmt` with `lines` data lines): it lands whole,
+    nothing quarantined; returns raw.<table>'s `columns` in file order."""
+    conn = new_warehouse(folder, template)
+    try:
+        report = land(conn, kind, folder / "raw")
+        assert [
+            (f.status, f.format, f.rows_read, f.rows_loaded, f.rows_quarantined) for f in report.files
+        ] == [("landed", fmt, lines, lines, 0)], (report.files, quarantine(conn))
+        names = ", ".join(ident(c) for c in columns)
+        return conn.execute(f"select {names} from raw.{table} order by {order}").fetchall()
+    finally:
+        conn.close()
 
 
 # --- Round trips -----------------------------------------------------------------
@@ -209,6 +259,333 @@ def test_comtrade_rows_round_trip(template_warehouse, records, bom, newline, bul
     for g, r in zip(got, records, strict=True):
         numbers = g[len(COMTRADE_EXACT) :]
         assert all(same_floats(n, r[k]) for n, k in zip(numbers, COMTRADE_NUMBERS, strict=True)), (g, r)
+
+
+iso2 = st.from_regex(r"[A-Z]{2}", fullmatch=True)
+iso3 = st.from_regex(r"[A-Z][A-Z0-9]{2}", fullmatch=True)  # ISO3, or BACI's S19, WDI's aggregates
+baci_country = st.tuples(
+    st.sampled_from(COMTRADE_CODES),
+    optional(description),  # name (abbreviation in the legacy header)
+    optional(description),  # full name: legacy header only, not landed
+    optional(iso2),
+    optional(iso3),
+)
+
+
+@PROPERTY
+@given(records=st.lists(baci_country, max_size=20, unique_by=lambda r: r[0]), legacy=st.booleans())
+def test_baci_country_codes_round_trip(template_warehouse, records, legacy):
+    with tempfile.TemporaryDirectory() as folder:
+        write_baci_countries(
+            Path(folder) / "raw" / "baci" / "country_codes_V202401.csv",
+            [r if legacy else [r[0], r[1], r[3], r[4]] for r in records],
+            legacy=legacy,
+        )
+        got = land_and_read(
+            Path(folder),
+            template_warehouse,
+            "baci",
+            "baci_country_codes_legacy_csv" if legacy else "baci_country_codes_csv",
+            len(records),
+            "baci_country_codes",
+            ["country_code", "country_name", "country_iso2", "country_iso3"],
+        )
+    assert_same_rows(got, [(code, name, i2, i3) for code, name, _, i2, i3 in records])
+
+
+# WDI indicator files: one or two indicators, keys (country, indicator) unique, any
+# finite value or an empty cell (no data) per year.
+wdi_indicator = st.tuples(
+    optional(description), st.from_regex(r"[A-Z]{2}(\.[A-Z0-9]{2,5}){1,4}", fullmatch=True)
+)
+
+
+@st.composite
+def wdi_indicator_file(draw):
+    years = sorted(draw(st.lists(st.integers(1960, 2030), unique=True, max_size=8)))
+    indicators = draw(st.lists(wdi_indicator, min_size=1, max_size=2, unique_by=lambda i: i[1]))
+    keys = draw(st.lists(st.tuples(iso3, st.sampled_from(indicators)), max_size=12, unique=True))
+    value = optional(st.floats(allow_nan=False, allow_infinity=False))
+    records = [
+        [
+            draw(optional(description)),
+            country,
+            *indicator,
+            *draw(st.lists(value, min_size=len(years), max_size=len(years))),
+        ]
+        for country, indicator in keys
+    ]
+    return years, records
+
+
+@PROPERTY
+@given(file=wdi_indicator_file(), bom=st.booleans(), newline=st.sampled_from(["\n", "\r\n"]))
+def test_wdi_indicator_values_round_trip(template_warehouse, file, bom, newline):
+    years, records = file
+    with tempfile.TemporaryDirectory() as folder:
+        write_wdi_indicator(
+            Path(folder) / "raw" / "wdi" / "API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1.csv",
+            years,
+            records,
+            bom=bom,
+            newline=newline,
+        )
+        got = land_and_read(
+            Path(folder),
+            template_warehouse,
+            "wdi",
+            "wdi_indicator_csv",
+            len(records),  # lines; each lands as one row per year with a value
+            "wdi_indicator_values",
+            ["country_name", "country_code", "indicator_name", "indicator_code", "year", "value"],
+            order="_line_number, year",
+        )
+    assert_same_rows(
+        got,
+        [
+            (*r[:4], year, value)
+            for r in records
+            for year, value in zip(years, r[4:], strict=True)
+            if value is not None
+        ],
+    )
+
+
+wdi_metadata_row = st.tuples(
+    iso3,
+    optional(description),  # Region: empty for aggregates
+    optional(st.one_of(st.sampled_from(["Low income", "Lower middle income", "High income"]), description)),
+    optional(description),
+    optional(description),
+)
+
+
+@PROPERTY
+@given(records=st.lists(wdi_metadata_row, max_size=20, unique_by=lambda r: r[0]), bom=st.booleans())
+def test_wdi_country_metadata_round_trip(template_warehouse, records, bom):
+    with tempfile.TemporaryDirectory() as folder:
+        write_wdi_metadata(
+            Path(folder) / "raw" / "wdi" / "Metadata_Country_API_NY.GDP.MKTP.CD_DS2_en_csv_v2_1.csv",
+            records,
+            bom=bom,
+        )
+        got = land_and_read(
+            Path(folder),
+            template_warehouse,
+            "wdi",
+            "wdi_country_metadata_csv",
+            len(records),
+            "wdi_country_metadata",
+            WDI_METADATA_HEADER,
+        )
+    assert_same_rows(got, records)
+
+
+count = optional(st.integers(0, 100_000))
+wits_record = st.fixed_dictionaries(
+    {
+        "NomenCode": st.sampled_from(["H0", "H1", "H2", "H3", "H4", "H5", "H6"]),
+        "Reporter_ISO_N": st.sampled_from(ISO_NUMERIC_CODES),
+        "Year": st.integers(1988, 2030),
+        "ProductCode": hs6_digits,
+        "Partner": st.sampled_from(ISO_NUMERIC_CODES),
+        "Sum_Of_Rates": optional(non_negative),
+        "Min_Rate": optional(non_negative),
+        "Max_Rate": optional(non_negative),
+        "SimpleAverage": non_negative,
+        "Nbr_NA_Lines": count,
+        "Nbr_Free_Lines": count,
+        "Nbr_AVE_Lines": count,
+        "Nbr_Dutiable_Lines": count,
+        "TotalNoOfValidLines": count,
+        "TotalNoOfLines": count,
+        "EstCode": optional(st.from_regex(r"[A-Z0-9]{1,3}", fullmatch=True)),
+    }
+)
+
+
+@st.composite
+def wits_file(draw):
+    preferential = draw(st.booleans())
+    header = WITS_PREFERENTIAL_HEADER if preferential else WITS_MFN_HEADER
+    key = [*header[:4], *(["Partner"] if preferential else [])]
+    records = draw(st.lists(wits_record, max_size=20, unique_by=lambda r: tuple(r[k] for k in key)))
+    return preferential, [{k: r[k] for k in header} for r in records]
+
+
+@PROPERTY
+@given(file=wits_file())
+def test_wits_tariffs_round_trip(template_warehouse, file):
+    preferential, records = file
+    header = WITS_PREFERENTIAL_HEADER if preferential else WITS_MFN_HEADER
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "raw" / "wits" / "tariffs.csv"
+        written = [
+            wits_row(**{k: repr(v) if isinstance(v, float) else v for k, v in r.items()}) for r in records
+        ]
+        if preferential:
+            write_wits_preferential(path, written)
+        else:
+            write_wits_mfn(path, written)
+        got = land_and_read(
+            Path(folder),
+            template_warehouse,
+            "wits",
+            "wits_preferential_ave_csv" if preferential else "wits_mfn_ave_csv",
+            len(records),
+            "wits_preferential_tariffs" if preferential else "wits_mfn_tariffs",
+            header,
+        )
+    assert_same_rows(got, [tuple(r[k] for k in header) for r in records])
+
+
+# USITC HTS: rate texts as the schedule writes them, with what landing parses from
+# them (ad valorem percent, whether a per-unit part exists); None = no rate.
+percent = st.from_regex(r"(0|[1-9][0-9]{0,2})(\.[0-9]{1,3})?", fullmatch=True)
+cents = st.from_regex(r"(0|[1-9][0-9]{0,2})(\.[0-9]{1,2})?", fullmatch=True)
+unit = st.sampled_from(["kg", "liter", "doz.", "pf. liter", "each", "m²"])
+rate_text = st.one_of(
+    st.just(("Free", 0.0, False)),
+    percent.map(lambda p: (f"{p}%", float(p), False)),
+    st.tuples(cents, unit).map(lambda c: (f"{c[0]}¢/{c[1]}", 0.0, True)),
+    st.tuples(cents, unit, percent).map(lambda c: (f"{c[0]}¢/{c[1]} + {c[2]}%", float(c[2]), True)),
+    st.tuples(cents, unit).map(lambda c: (f"${c[0]}/{c[1]}", 0.0, True)),
+    st.just(("The rate applicable to the natural juice in heading 2009", None, False)),
+)
+programs = st.lists(
+    st.sampled_from(["A", "A+", "AU", "BH", "CA", "CL", "D", "IL", "KR", "MX", "P", "S"]), min_size=1
+)
+special_text = st.one_of(
+    st.tuples(st.sampled_from(["Free", "2.5%", "1.1¢/kg"]), programs).map(
+        lambda t: f"{t[0]} ({','.join(t[1])})"
+    ),
+    description,
+)
+hts_number = st.from_regex(r"[0-9]{4}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{2})?)?)?", fullmatch=True)
+hts_line = st.fixed_dictionaries(
+    {
+        "Indent": st.integers(0, 12),
+        "Description": optional(description),
+        "Unit of Quantity": optional(
+            st.one_of(st.sampled_from(['["No."]', '["kg"]', '["doz.", "kg"]', "No.", "kg"]), description)
+        ),
+        "General Rate of Duty": optional(rate_text),
+        "Special Rate of Duty": optional(special_text),
+        "Column 2 Rate of Duty": optional(rate_text),
+        "Quota Quantity": optional(description),
+        "Additional Duties": optional(description),
+    }
+)
+
+
+@st.composite
+def hts_lines(draw):
+    """Lines with unique HTS numbers, and text lines (no number) among them."""
+    numbers = draw(st.lists(hts_number, max_size=20, unique=True))
+    numbers += [None] * draw(st.integers(0, 3))
+    return [{"HTS Number": n, **draw(hts_line)} for n in draw(st.permutations(numbers))]
+
+
+def text_of(rate):
+    return rate and rate[0]
+
+
+def parsed(rate):
+    return rate[1:] if rate else (None, None)
+
+
+@PROPERTY
+@given(lines=hts_lines(), bom=st.booleans(), quote_all=st.booleans())
+def test_hts_lines_round_trip(template_warehouse, lines, bom, quote_all):
+    written = [
+        hts_row(
+            r["HTS Number"],
+            r["Indent"],
+            r["Description"],
+            text_of(r["General Rate of Duty"]),
+            Unit_of_Quantity=r["Unit of Quantity"],
+            Special_Rate_of_Duty=r["Special Rate of Duty"],
+            Column_2_Rate_of_Duty=text_of(r["Column 2 Rate of Duty"]),
+            Quota_Quantity=r["Quota Quantity"],
+            Additional_Duties=r["Additional Duties"],
+        )
+        for r in lines
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "raw" / "hts" / "hts_2025_revision_19_csv.csv"
+        if quote_all:  # the USITC export quotes every field
+            write_text(path, csv_text(HTS_HEADER, written, quoting=csv.QUOTE_ALL), bom=bom)
+        else:
+            write_hts(path, written, bom=bom)
+        got = land_and_read(
+            Path(folder),
+            template_warehouse,
+            "hts",
+            "usitc_hts_csv",
+            len(lines),
+            "hts_tariff_lines",
+            [
+                *HTS_HEADER,
+                *("general_ad_valorem_pct", "general_has_specific"),
+                *("column2_ad_valorem_pct", "column2_has_specific"),
+            ],
+        )
+    # Every column text as written but Indent (SMALLINT), then the parsed rates.
+    expected = [
+        (*(w[h] for h in HTS_HEADER), *parsed(r["General Rate of Duty"]), *parsed(r["Column 2 Rate of Duty"]))
+        for r, w in zip(lines, written, strict=True)
+    ]
+    assert_same_rows(got, expected)
+
+
+@st.composite
+def measure_record(draw):
+    in_force_from = draw(st.dates(dt.date(1930, 1, 1), dt.date(2099, 12, 31)))
+    days = draw(optional(st.integers(0, (dt.date(2099, 12, 31) - in_force_from).days)))
+    return {
+        "measure_id": draw(st.from_regex(r"[A-Z]{2,3}(-[A-Z0-9]{1,8}){0,4}", fullmatch=True)),
+        "imposing_iso3": draw(st.from_regex(r"[A-Z]{3}", fullmatch=True)),
+        "target_iso3": draw(st.one_of(st.just("*"), st.from_regex(r"[A-Z]{3}", fullmatch=True))),
+        "hs_scope": draw(
+            st.one_of(
+                st.sampled_from(["*", "see_list"]),
+                st.lists(st.from_regex(r"[0-9]{2,10}", fullmatch=True), min_size=1, max_size=5).map(";".join),
+            )
+        ),
+        "rate_pct": draw(non_negative),
+        "rate_kind": draw(st.sampled_from(["additional", "all_in"])),
+        "in_force_from": in_force_from,
+        "in_force_to": None if days is None else in_force_from + dt.timedelta(days=days),
+        "authority": draw(optional(description)),
+        "legal_ref": draw(optional(description)),
+        "confidence": draw(optional(st.one_of(st.sampled_from(["high", "medium", "low"]), description))),
+        "note": draw(optional(description)),
+    }
+
+
+@PROPERTY
+@given(records=st.lists(measure_record(), max_size=20, unique_by=lambda r: r["measure_id"]))
+def test_measures_round_trip(template_warehouse, records):
+    with tempfile.TemporaryDirectory() as folder:
+        write_measures(
+            Path(folder) / "raw" / "measures" / "us_additional_duties.csv",
+            [
+                measure_row(
+                    **{**r, "rate_pct": repr(r["rate_pct"]), "in_force_from": str(r["in_force_from"])}
+                )
+                for r in records
+            ],
+        )
+        got = land_and_read(
+            Path(folder),
+            template_warehouse,
+            "measures",
+            "tariff_measures_csv",
+            len(records),
+            "measures_tariff_measures",
+            MEASURES_HEADER,
+        )
+    assert_same_rows(got, [tuple(r[k] for k in MEASURES_HEADER) for r in records])
 
 
 # --- Arbitrary bytes never crash the loader ---------------------------------------
