@@ -205,13 +205,19 @@ def small_disk(tmp_path):
     subprocess.run(["umount", str(mount_point)], check=True)
 
 
-def test_a_full_disk_fails_clearly_and_keeps_what_was_landed(small_disk, env, monkeypatch):
+@pytest.fixture
+def landed_on_small_disk(small_disk, env, monkeypatch):
+    """A warehouse on the small disk with one BACI year landed: (raw folder, warehouse, what it holds)."""
     raw_dir, _ = env
     db = small_disk / "tradebloc.duckdb"
     monkeypatch.setenv(settings.WAREHOUSE_VAR, str(db))
     write_baci_file(raw_dir, 2022, 1_000)
     land_in_process("baci")
-    before = held(db)
+    return raw_dir, db, held(db)
+
+
+def test_a_full_disk_fails_clearly_and_keeps_what_was_landed(landed_on_small_disk):
+    raw_dir, db, before = landed_on_small_disk
     big = write_baci_file(raw_dir, 2023, 2_000_000)
 
     with pytest.raises(WarehouseWriteError) as error:
@@ -226,15 +232,10 @@ def test_a_full_disk_fails_clearly_and_keeps_what_was_landed(small_disk, env, mo
     assert [f.status for f in report.files] == ["unchanged"]
 
 
-def test_a_read_only_warehouse_fails_clearly_and_keeps_what_was_landed(small_disk, env, monkeypatch):
-    raw_dir, _ = env
-    db = small_disk / "tradebloc.duckdb"
-    monkeypatch.setenv(settings.WAREHOUSE_VAR, str(db))
-    write_baci_file(raw_dir, 2022, 1_000)
-    land_in_process("baci")
-    before = held(db)
+def test_a_read_only_warehouse_fails_clearly_and_keeps_what_was_landed(landed_on_small_disk):
+    raw_dir, db, before = landed_on_small_disk
     write_baci_file(raw_dir, 2023, 1_000)
-    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    subprocess.run(["mount", "-o", "remount,ro", str(db.parent)], check=True)
     try:
         with pytest.raises(warehouse.WarehouseUnavailable) as error:
             land_in_process("baci")
@@ -244,7 +245,7 @@ def test_a_read_only_warehouse_fails_clearly_and_keeps_what_was_landed(small_dis
         )
         assert held(db) == before
     finally:
-        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+        subprocess.run(["mount", "-o", "remount,rw", str(db.parent)], check=True)
 
 
 def test_a_warehouse_folder_that_cannot_be_made_fails_clearly(env, monkeypatch, tmp_path):

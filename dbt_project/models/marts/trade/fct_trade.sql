@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='year',
-        on_schema_change='fail',
-        tags=['yearly'],
-    )
-}}
 -- Incremental by year: with vars year_from / year_to (what a yearly partition passes)
 -- only those years are recomputed and replaced; without them every year is.
 with reconciled as (
