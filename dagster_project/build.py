@@ -16,6 +16,7 @@ from pathlib import Path
 import dagster as dg
 
 from .assets.landing import YEARLY_KINDS
+from .assets.partitions import YEARLY
 from .landing import SOURCE_KINDS
 from .landing.loader import source_files
 from .landing.years import file_years
@@ -91,7 +92,10 @@ def materialise_all(
     that fails (what it would feed must not be built from a failed input). With
     `years`, only those years' partitions and what they feed: one new year's cost."""
     job = defs.resolve_implicit_global_asset_job_def()
-    runs = list(BuildPlan.of(defs).runs(years or raw_years(raw_dir)))
+    # With no yearly files, the latest year's (empty) partition still creates the
+    # yearly tables that the marts read.
+    latest = [int(YEARLY.get_last_partition_key())]
+    runs = list(BuildPlan.of(defs).runs(years or raw_years(raw_dir) or latest))
     build = BuildResult()
     for label, keys, tags in runs[1:] if years else runs:
         print(f"--- run: {label} ({len(keys)} assets)", flush=True)

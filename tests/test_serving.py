@@ -73,7 +73,8 @@ def test_bi_connection_stays_open_through_a_new_build(reader_setup, materialise_
 
 
 def test_failing_checks_do_not_publish(reader_setup, materialise_all):
-    """A violating row makes a dbt test fail: the build fails and nothing is published."""
+    """A row no landed file accounts for fails the ledger check, which blocks the dbt
+    build: the build fails and nothing is published."""
     published = _serving_file(reader_setup)
     inode_before = published.stat().st_ino
     with duckdb.connect(str(reader_setup)) as conn:
@@ -83,8 +84,10 @@ def test_failing_checks_do_not_publish(reader_setup, materialise_all):
         )
     result = materialise_all(REPO_RAW, reader_setup)
     assert not result.success
-    failed = {e.step_key for e in result.all_events if e.is_step_failure}
-    assert failed == {"tradebloc_dbt"}
+    failed_checks = {
+        (e.asset_key.path[-1], e.check_name) for e in result.get_asset_check_evaluations() if not e.passed
+    }
+    assert failed_checks == {("measures_tariff_measures", "ledger_reconciles")}
     assert published.stat().st_ino == inode_before
 
 
