@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         code = _materialise_all(args.years)
         print(summary.render(settings.load().warehouse))
         if code:
-            print(f"Some assets failed (dagster exit code {code}); see the messages above.")
+            print("Some assets failed; see the messages above.")
         return code
     if args.command == "docs":
         return _dbt_docs()

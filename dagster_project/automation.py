@@ -13,9 +13,8 @@ import json
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
-from . import settings
+from . import settings, warehouse
 from .assets.dbt import trade_facts_yearly
 from .assets.landing import LANDING_ASSETS, YEARLY_KINDS
 from .assets.partitions import YEARLY
@@ -34,13 +33,13 @@ IN_PROGRESS = [
 ]
 
 
-def changed_files(raw_dir: Path, warehouse: Path, known: dict) -> tuple[dict[str, list[Path]], dict]:
+def changed_files(raw_dir: Path, known: dict) -> tuple[dict[str, list[Path]], dict]:
     """Per source kind, the files whose content the warehouse does not hold, and the
     hashes by (size, mtime) to remember, so that a large unchanged file is not read
     again at every evaluation."""
     held = {}
-    if warehouse.exists():
-        with duckdb.connect(str(warehouse), read_only=True) as conn:
+    if settings.load().warehouse.exists():
+        with warehouse.connect(read_only=True) as conn:
             ledger = "select count(*) from duckdb_tables() where table_name = '_landing_ledger'"
             if conn.execute(ledger).fetchone()[0]:
                 for kind in SOURCE_KINDS:
@@ -99,10 +98,9 @@ def raw_folder_sensor(context: dg.SensorEvaluationContext):
     ):
         return dg.SkipReason("a run this sensor requested is still going")
     cursor = json.loads(context.cursor or "{}")
-    config = settings.load()
     try:
-        changed, hashes = changed_files(config.raw_dir, config.warehouse, cursor.get("hashes", {}))
-    except duckdb.IOException:
+        changed, hashes = changed_files(settings.load().raw_dir, cursor.get("hashes", {}))
+    except warehouse.WarehouseUnavailable:
         return dg.SkipReason("the warehouse is being written; looking again later")
     from .definitions import defs  # the sensor is part of them
 

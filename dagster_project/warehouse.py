@@ -44,10 +44,14 @@ def explain_open_error(path, error: Exception) -> str:
 def markdown_preview(conn: duckdb.DuckDBPyConnection, sql: str, limit: int = 5) -> str:
     """The first rows of a query as a Markdown table, for asset metadata."""
     rows = conn.execute(f"select * from ({sql}) limit {int(limit)}").fetchall()
-    columns = [d[0] for d in conn.description]
-    header = "| " + " | ".join(columns) + " |"
-    rule = "| " + " | ".join("---" for _ in columns) + " |"
-    rows = [
-        "| " + " | ".join("" if v is None else str(v).replace("|", "\\|") for v in row) + " |" for row in rows
-    ]
-    return "\n".join([header, rule, *rows])
+    return markdown_table([d[0] for d in conn.description], rows)
+
+
+def markdown_table(columns, rows) -> str:
+    """A Markdown table for asset and check metadata: None as blank, pipes escaped."""
+
+    def cell(value) -> str:
+        return "" if value is None else str(value).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
+    return "\n".join(lines + ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows])

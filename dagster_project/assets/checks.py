@@ -40,19 +40,23 @@ def ledger_check(kind: SourceKind) -> dg.AssetChecksDefinition:
                     passed=not offenders,
                     metadata={
                         "files_out_of_balance": len(offenders),
-                        "offenders": dg.MetadataValue.md(_offenders_table(offenders[:20])),
+                        "offenders": dg.MetadataValue.md(
+                            warehouse.markdown_table(OFFENDER_COLUMNS, offenders[:20])
+                        ),
                     },
                 )
 
     return _check
 
 
-def _offenders_table(rows) -> str:
-    lines = [
-        "| file | ledger read | ledger loaded | ledger quarantined | lines in table | in quarantine |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    return "\n".join(lines + ["| " + " | ".join(str(v) for v in row) + " |" for row in rows])
+OFFENDER_COLUMNS = [
+    "file",
+    "ledger read",
+    "ledger loaded",
+    "ledger quarantined",
+    "lines in table",
+    "in quarantine",
+]
 
 
 LEDGER_CHECKS = [ledger_check(kind) for kind in SOURCE_KINDS]

@@ -111,16 +111,10 @@ def landing_asset(kind: SourceKind) -> dg.AssetsDefinition:
 
 
 def _files_table(files) -> str:
-    lines = [
-        "| file | status | read | loaded | quarantined | message |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    lines += [
-        f"| {f.path} | {f.status} | {f.rows_read} | {f.rows_loaded} | {f.rows_quarantined} | "
-        f"{f.message.replace('|', '/')} |"
-        for f in files
-    ]
-    return "\n".join(lines)
+    return warehouse.markdown_table(
+        ["file", "status", "read", "loaded", "quarantined", "message"],
+        [(f.path, f.status, f.rows_read, f.rows_loaded, f.rows_quarantined, f.message) for f in files],
+    )
 
 
 LANDING_ASSETS = [reference_country_codes, *(landing_asset(kind) for kind in SOURCE_KINDS)]
