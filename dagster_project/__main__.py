@@ -11,7 +11,8 @@ import subprocess
 import sys
 
 from . import settings, summary
-from .resources import DBT_EXECUTABLE, DBT_PROJECT, dbt_resource, prepare_dbt
+from .assets.partitions import parse_years
+from .resources import DBT_PROJECT, dbt_command, dbt_resource, prepare_dbt
 
 
 def _materialise_all(years: list[int] | None) -> int:
@@ -32,27 +33,8 @@ def _dbt_docs() -> int:
     """Build the dbt docs site (with the warehouse's catalog) and serve it on port 8080."""
     prepare_dbt()
     dbt_resource().cli(["docs", "generate"], target_path=DBT_PROJECT.target_path).wait()
-    command = [
-        str(DBT_EXECUTABLE),
-        "docs",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "8080",
-        "--profiles-dir",
-        str(settings.DBT_PROJECT_DIR),
-        "--project-dir",
-        str(settings.DBT_PROJECT_DIR),
-        "--target-path",
-        str(DBT_PROJECT.target_path),
-    ]
+    command = dbt_command("docs", "serve", "--host", "127.0.0.1", "--port", "8080")
     return subprocess.call(command)
-
-
-def _year_range(text: str) -> list[int]:
-    first, _, last = text.partition("-")
-    return list(range(int(first), int(last or first) + 1))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["prepare", "run", "summary", "docs"])
     parser.add_argument(
         "--years",
-        type=_year_range,
+        type=parse_years,
         help="run: only these years' partitions (e.g. 2024 or 2021-2024) and what they feed",
     )
     args = parser.parse_args(argv)

@@ -5,7 +5,8 @@ for its path, so an unchanged file triggers nothing. It requests one run per
 evaluation, in the order a build needs (dagster_project/build.py): first what the
 yearly assets do not feed, then the yearly assets for the years of the changed
 Comtrade and BACI files, then, once those are newer than the published marts,
-everything downstream. It waits while a run it requested is still going.
+everything downstream (for those years only, if nothing else changed). It waits
+while a run it requested is still going.
 """
 
 import hashlib
@@ -17,14 +18,15 @@ import dagster as dg
 from . import settings, warehouse
 from .assets.dbt import trade_facts_yearly
 from .assets.landing import LANDING_ASSETS, YEARLY_KINDS
-from .assets.partitions import YEARLY
+from .assets.partitions import YEARLY, years_tag
+from .assets.serving import PUBLISHED
 from .build import BuildPlan, year_range_tags
 from .landing import SOURCE_KINDS
 from .landing.loader import current_state, file_sha256, source_files
 from .landing.years import file_years
 
 SENSOR_NAME = "raw_folder_sensor"
-PUBLISHED = dg.AssetKey(["serving", "published_marts"])
+FCT_TRADE = dg.AssetKey(["marts", "fct_trade"])
 IN_PROGRESS = [
     dg.DagsterRunStatus.QUEUED,
     dg.DagsterRunStatus.NOT_STARTED,
@@ -71,10 +73,22 @@ def next_run(
         years = sorted(named & valid) or [max(valid)]
         return f"new or changed files of {years[0]}-{years[-1]}", plan.yearly, year_range_tags(years)
     every = defs.resolve_asset_graph().get_all_asset_keys()
-    upstream = _latest_materialization(instance, [key for key in every if key not in plan.downstream])
-    if upstream > _latest_materialization(instance, [PUBLISHED]):
-        return "rebuild what newer data feeds", plan.downstream, {}
-    return None
+    published = _latest_materialization(instance, [PUBLISHED])
+    if _latest_materialization(instance, [key for key in every if key not in plan.downstream]) <= published:
+        return None
+    # Only some years of trade are new: the marts recompute only those years' rows.
+    others = _latest_materialization(instance, plan.first)
+    years = _years_built_since(instance, published)
+    tags = years_tag(years) if years and others <= published else {}
+    return "rebuild what newer data feeds", plan.downstream, tags
+
+
+def _years_built_since(instance: dg.DagsterInstance, timestamp: float) -> list[int]:
+    """The years of fct_trade materialised after `timestamp`."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=FCT_TRADE, after_timestamp=timestamp), limit=1000
+    ).records
+    return sorted({int(record.partition_key) for record in records if record.partition_key})
 
 
 def _latest_materialization(instance: dg.DagsterInstance, keys) -> float:

@@ -7,6 +7,8 @@ three runs, all recorded in the Dagster instance like a run from the UI:
    codes, the other sources, most dimensions);
 2. the yearly assets for every year the raw folder holds, as one run;
 3. everything downstream of them (metric and tariff marts, serving).
+A build of some years only (`python -m dagster_project run --years 2024`) skips the
+first run, and the marts that are incremental by year recompute only those years.
 """
 
 from collections.abc import Iterator
@@ -16,7 +18,7 @@ from pathlib import Path
 import dagster as dg
 
 from .assets.landing import YEARLY_KINDS
-from .assets.partitions import YEARLY
+from .assets.partitions import YEARLY, years_tag
 from .landing import SOURCE_KINDS
 from .landing.loader import source_files
 from .landing.years import file_years
@@ -55,12 +57,17 @@ class BuildPlan:
         downstream = dg.AssetSelection.assets(*yearly).downstream().resolve(graph) - yearly
         return cls(first=every - yearly - downstream, yearly=yearly, downstream=downstream)
 
-    def runs(self, years: list[int]) -> Iterator[tuple[str, set[dg.AssetKey], dict[str, str]]]:
-        """(label, asset keys, run tags) of each run, in order."""
-        yield "everything the yearly assets do not feed", self.first, {}
+    def runs(
+        self, years: list[int], full: bool = True
+    ) -> Iterator[tuple[str, set[dg.AssetKey], dict[str, str]]]:
+        """(label, asset keys, run tags) of each run, in order. A full build also runs
+        what the yearly assets do not feed and recomputes every year downstream; a build
+        of some years only (new or changed trade files) recomputes only theirs."""
+        if full:
+            yield "everything the yearly assets do not feed", self.first, {}
         if years:
             yield f"yearly assets {min(years)}-{max(years)}", self.yearly, year_range_tags(years)
-        yield "everything downstream of the yearly assets", self.downstream, {}
+        yield "everything downstream of the yearly assets", self.downstream, {} if full else years_tag(years)
 
 
 @dataclass
@@ -95,9 +102,9 @@ def materialise_all(
     # With no yearly files, the latest year's (empty) partition still creates the
     # yearly tables that the marts read.
     latest = [int(YEARLY.get_last_partition_key())]
-    runs = list(BuildPlan.of(defs).runs(years or raw_years(raw_dir) or latest))
+    runs = BuildPlan.of(defs).runs(years or raw_years(raw_dir) or latest, full=not years)
     build = BuildResult()
-    for label, keys, tags in runs[1:] if years else runs:
+    for label, keys, tags in runs:
         print(f"--- run: {label} ({len(keys)} assets)", flush=True)
         run = job.execute_in_process(
             instance=instance, asset_selection=list(keys), tags=tags, raise_on_error=False

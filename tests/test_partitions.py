@@ -9,7 +9,8 @@ import duckdb
 import pytest
 
 from dagster_project import settings
-from dagster_project.build import BuildPlan, year_range_tags
+from dagster_project.assets.partitions import YEARS_TAG, tagged_years
+from dagster_project.build import BuildPlan
 from dagster_project.landing.years import file_years
 from dagster_project.resources import build_args
 
@@ -57,6 +58,10 @@ def test_the_build_runs_in_dependency_order(defs):
         "everything the yearly assets do not feed",
         "everything downstream of the yearly assets",
     ]
+    # some years only: no first run, and downstream is told the years
+    (_, yearly, _), (_, downstream, tags) = plan.runs([2023, 2024], full=False)
+    assert (yearly, downstream) == (plan.yearly, plan.downstream)
+    assert tags == {YEARS_TAG: "2023-2024"} and tagged_years(tags) == [2023, 2024]
 
 
 def _raw_with_years(raw_dir: Path, years: list[int]) -> None:
@@ -97,9 +102,9 @@ def two_years_built(defs, tmp_path, monkeypatch):
     return raw_dir, warehouse, held_back, instance, plan
 
 
-def _rowids_by_year(warehouse: Path) -> dict[int, list[int]]:
+def _rowids_by_year(warehouse: Path, table: str = "marts.fct_trade") -> dict[int, list[int]]:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        sql = "select year, list(rowid order by rowid) from marts.fct_trade group by year"
+        sql = f"select year, list(rowid order by rowid) from {table} group by year"
         return dict(conn.execute(sql).fetchall())
 
 
@@ -108,12 +113,17 @@ def test_a_third_year_touches_only_its_year(defs, two_years_built, caplog):
     raw_dir, warehouse, held_back, instance, plan = two_years_built
     before = _rowids_by_year(warehouse)
     assert set(before) == {2021, 2022}
+    mart = "marts.mart_intra_industry_trade"
+    mart_before = _rowids_by_year(warehouse, mart)
+    assert set(mart_before) == {2021, 2022}
     for path in held_back.iterdir():
         kind = "baci" if path.name.startswith("BACI") else "comtrade"
         shutil.move(path, raw_dir / kind / path.name)
 
+    (_, yearly, tags), (_, downstream, downstream_tags) = plan.runs([2023], full=False)
+    assert (yearly, downstream) == (plan.yearly, plan.downstream)
     with caplog.at_level("INFO"):
-        third = _run(defs, instance, plan.yearly, year_range_tags([2023]))
+        third = _run(defs, instance, yearly, tags)
 
     # landing: only 2023's files
     landed = [
@@ -128,7 +138,20 @@ def test_a_third_year_touches_only_its_year(defs, two_years_built, caplog):
     assert {year: after[year] for year in (2021, 2022)} == before
     assert after[2023]
 
-    _run(defs, instance, plan.downstream)
+    # downstream: the marts incremental by year recompute 2023 only
+    caplog.clear()
+    with caplog.at_level("INFO"):
+        rebuilt = _run(defs, instance, downstream, downstream_tags)
+    assert 'dbt build --vars {"year_from": 2023, "year_to": 2023}' in caplog.text
+    [published] = [
+        event.step_materialization_data.materialization.metadata
+        for event in rebuilt.get_asset_materialization_events()
+        if event.asset_key == dg.AssetKey(["serving", "published_marts"])
+    ]
+    assert published["years copied"].value == "2023"  # and the serving copy's other years kept
+    mart_after = _rowids_by_year(warehouse, mart)
+    assert {year: mart_after[year] for year in (2021, 2022)} == mart_before
+    assert mart_after[2023]
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         years = conn.execute(
             "select list(distinct year order by year) from marts.mart_bloc_trade_annual "
@@ -161,3 +184,10 @@ def test_the_sensor_requests_one_run_for_a_new_file_and_none_for_unchanged_ones(
 
     again, _ = _evaluate(defs, instance, cursor)  # same files, same request: the same run key
     assert isinstance(again, dg.RunRequest) and again.run_key == result.run_key
+
+    # once the year is built, the marts are rebuilt for that year only
+    _run(defs, instance, result.asset_selection, result.tags)
+    downstream, _ = _evaluate(defs, instance, cursor)
+    assert isinstance(downstream, dg.RunRequest), downstream
+    assert set(downstream.asset_selection) == plan.downstream
+    assert downstream.tags[YEARS_TAG] == "2023-2023"

@@ -23,7 +23,7 @@ from .. import settings, warehouse
 from ..charts import CHARTS
 from ..resources import DBT_PROJECT, build_args
 from . import OWNER
-from .partitions import ONE_RUN_PER_RANGE, YEARLY, partition_years
+from .partitions import ONE_RUN_PER_RANGE, YEARLY, partition_years, tagged_years
 
 FAILING_ROWS_SAMPLE = 10
 
@@ -68,7 +68,10 @@ class TradeblocTranslator(DagsterDbtTranslator):
     pool="duckdb",
 )
 def tradebloc_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from build(context, dbt, ["build"])
+    """Everything but the yearly models; with the run tag YEARS_TAG, the marts that are
+    incremental by year recompute only those years."""
+    years = tagged_years(context.run.tags)
+    yield from build(context, dbt, build_args(years[0], years[-1]) if years else ["build"])
 
 
 @dbt_assets(

@@ -4,6 +4,7 @@
 -- the base of the year.
 with base_rates as (
     select * from {{ ref('int_tariff_base_rates') }}
+    where true {{ in_run_years() }}
 ),
 
 signatures as (

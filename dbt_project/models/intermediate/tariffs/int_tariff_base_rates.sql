@@ -34,9 +34,10 @@ preferential as (
 universe as (
     select distinct year, importer_iso3, exporter_iso3, hs6
     from {{ ref('fct_trade') }}
-    where period_type = 'annual'
+    where period_type = 'annual' {{ in_run_years() }}
     union
     select tariff_year, importer_iso3, exporter_iso3, hs6 from preferential
+    where true {{ in_run_years('tariff_year') }}
 ),
 
 with_mfn as (

@@ -6,6 +6,7 @@
 -- Formulas and their sources: see the model's YAML.
 with trade as (
     select * from {{ ref('fct_trade') }}
+    where true {{ in_run_years() }}
 ),
 
 memberships as (

@@ -5,6 +5,7 @@
 -- Annual flows, reconciled value_usd; "world" = every annual flow in fct_trade.
 with trade as (
     select * from {{ ref('fct_trade') }}
+    where true {{ in_run_years() }}
 ),
 
 products as (

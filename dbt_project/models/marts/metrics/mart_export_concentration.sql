@@ -4,6 +4,7 @@
 -- value_usd; products and markets with no positive exports are not counted in n.
 with trade as (
     select * from {{ ref('fct_trade') }}
+    where true {{ in_run_years() }}
 ),
 
 annual_flows as (

@@ -5,6 +5,7 @@
 -- where the first imports and the second exports that year.
 with trade as (
     select * from {{ ref('fct_trade') }}
+    where true {{ in_run_years() }}
 ),
 
 annual_flows as (

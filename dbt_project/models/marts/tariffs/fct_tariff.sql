@@ -3,10 +3,12 @@
 -- day-weighted over the year (a 25% duty from 2025-04-03 counts 25 x 273/365).
 with base_rates as (
     select * from {{ ref('int_tariff_base_rates') }}
+    where true {{ in_run_years() }}
 ),
 
 monthly_additional as (
     select * from {{ ref('int_tariff_additional_monthly') }}
+    where true {{ in_run_years() }}
 ),
 
 additional as (

@@ -3,6 +3,7 @@
 -- start. Months without any measure in force have no row (additional duty 0).
 with monthly as (
     select * from {{ ref('int_tariff_additional_monthly') }}
+    where true {{ in_run_years() }}
 ),
 
 final as (

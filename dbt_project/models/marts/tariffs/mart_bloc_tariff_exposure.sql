@@ -5,7 +5,7 @@
 -- Membership rule (as mart_bloc_trade_annual): a member on 1 July of the year.
 with trade as (
     select * from {{ ref('fct_trade') }}
-    where importer_iso3 = 'USA' and exporter_iso3 != 'USA'
+    where importer_iso3 = 'USA' and exporter_iso3 != 'USA' {{ in_run_years() }}
 ),
 
 products as (
@@ -13,11 +13,11 @@ products as (
 ),
 
 annual_tariffs as (
-    select * from {{ ref('fct_tariff') }} where importer_iso3 = 'USA'
+    select * from {{ ref('fct_tariff') }} where importer_iso3 = 'USA' {{ in_run_years() }}
 ),
 
 monthly_tariffs as (
-    select * from {{ ref('fct_tariff_monthly') }} where importer_iso3 = 'USA'
+    select * from {{ ref('fct_tariff_monthly') }} where importer_iso3 = 'USA' {{ in_run_years() }}
 ),
 
 memberships as (

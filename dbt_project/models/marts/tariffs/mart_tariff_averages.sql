@@ -2,12 +2,13 @@
 -- partner's goods face (WITS definitions), over the HS6 lines of fct_tariff.
 with tariffs as (
     select * from {{ ref('fct_tariff') }}
+    where true {{ in_run_years() }}
 ),
 
 imports as (
     select year, importer_iso3, exporter_iso3, hs6, value_usd,
     from {{ ref('fct_trade') }}
-    where period_type = 'annual'
+    where period_type = 'annual' {{ in_run_years() }}
 ),
 
 lines as (

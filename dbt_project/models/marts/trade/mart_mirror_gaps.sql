@@ -8,6 +8,7 @@ with both_sides as (
     where period_type = 'annual'
       and exporter_reported_value_usd is not null
       and importer_reported_value_usd is not null
+      {{ in_run_years() }}
 ),
 
 pairs as (
