@@ -7,7 +7,8 @@ Phases, each in a fresh process of its own (wall time, peak RSS of its process t
 
 1. floor: DuckDB alone reads the yearly CSVs into a typed table;
 2. landing: dagster_project.landing lands the same files (and one year alone);
-3. pipeline: `python -m dagster_project run`: landing, then dbt build with its tests;
+3. pipeline: `python -m dagster_project run`: landing, then dbt build with its tests
+   (and the same with no trade rows: its fixed cost);
 4. pandas: fct_trade and mart_bloc_trade_annual with pandas.read_csv (checked
    against the dbt mart of phase 3);
 5. growth: with N years built, the cost of one more year (N from --growth).
@@ -297,6 +298,20 @@ def targets(phases: dict[str, Phase], growth: list[int]) -> list[tuple[str, str,
     return rows
 
 
+def beyond_fixed_cost(phases: dict[str, Phase]) -> list[str]:
+    """The pipeline's time beyond its fixed cost (no trade rows), against the floor:
+    what grows with the data, apart from what every build pays."""
+    if not all(key in phases and phases[key].status == "ok" for key in ("floor", "fixed", "pipeline")):
+        return []
+    floor, fixed, pipeline = (phases[key].wall_s for key in ("floor", "fixed", "pipeline"))
+    return [
+        "",
+        f"The pipeline's fixed cost, the same runs on no trade rows, is {fixed:.1f} s (Dagster runs and",
+        "their event log, dbt's start-up, every model and test). Beyond it, the trade rows cost",
+        f"{pipeline - fixed:.1f} s, {(pipeline - fixed) / floor:.2f}x the floor.",
+    ]
+
+
 def results_markdown(args: argparse.Namespace, bench: Bench, year_files: list[Path], target_rows) -> str:
     floor = bench.phases.get("floor")
     host = machine()
@@ -330,6 +345,7 @@ def results_markdown(args: argparse.Namespace, bench: Bench, year_files: list[Pa
         "| --- | --- | --- |",
     ]
     lines += [f"| {target} | {measured} | {met} |" for target, measured, met in target_rows]
+    lines += beyond_fixed_cost(bench.phases)
     lines += [
         "",
         "## Setup",
@@ -350,7 +366,8 @@ def results_markdown(args: argparse.Namespace, bench: Bench, year_files: list[Pa
         "- landing: `land_source` for baci into a fresh warehouse: every line split, typed, checked (HS6,",
         "  known country codes, duplicate keys) and ledgered; the same for one year alone.",
         "- pipeline: `python -m dagster_project run` with a fresh warehouse and Dagster home: the landing,",
-        "  dbt build of every model with its tests, the serving copy, the summary.",
+        "  dbt build of every model with its tests, the serving copy, the summary. Its fixed cost: the",
+        "  same with BACI's code lists but no yearly file.",
         "- pandas: `benchmarks/pandas_marts.py`, fct_trade and mart_bloc_trade_annual from",
         "  `pandas.read_csv`, checked against the pipeline's mart.",
         f"- one more year: the pipeline built with N years, year N+1 added, then `{' '.join(GROWTH_SHOWN)}`",
@@ -376,6 +393,9 @@ def measure_phases(
     for name in ("floor", "landing", "landing_1y"):
         bench.discard(name)
 
+    # The pipeline's fixed cost: the same runs, dbt build and tests on no trade rows.
+    bench.run("fixed", "pipeline with no trade rows (fixed cost)", pipeline, bench.folder("fixed", []))
+    bench.discard("fixed")
     env = bench.folder("pipeline", files)
     built = bench.run("pipeline", f"pipeline (land + dbt build), {span}", pipeline, env)
     mart = bench.work / "pandas_mart.csv"

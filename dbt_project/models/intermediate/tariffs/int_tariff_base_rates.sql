@@ -31,13 +31,27 @@ preferential as (
     inner join countries as exporters on preferential_source.exporter_iso_numeric = exporters.iso_numeric
 ),
 
-universe as (
-    select distinct year, importer_iso3, exporter_iso3, hs6
+traded as (
+    -- one row each already (fct_trade's grain, one annual period a year): no distinct
+    -- over millions of rows
+    select year, importer_iso3, exporter_iso3, hs6
     from {{ ref('fct_trade') }}
     where period_type = 'annual' {{ in_run_years() }}
-    union
-    select tariff_year, importer_iso3, exporter_iso3, hs6 from preferential
-    where true {{ in_run_years('tariff_year') }}
+),
+
+universe as (
+    select * from traded
+    union all
+    select distinct tariff_year, importer_iso3, exporter_iso3, hs6
+    from preferential
+    where not exists (
+        select 1 from traded
+        where traded.year = preferential.tariff_year
+            and traded.importer_iso3 = preferential.importer_iso3
+            and traded.exporter_iso3 = preferential.exporter_iso3
+            and traded.hs6 = preferential.hs6
+    )
+    {{ in_run_years('tariff_year') }}
 ),
 
 with_mfn as (
