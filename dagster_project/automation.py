@@ -22,7 +22,8 @@ from .assets.partitions import YEARLY, years_tag
 from .assets.serving import PUBLISHED
 from .build import BuildPlan, year_range_tags
 from .landing import SOURCE_KINDS
-from .landing.loader import current_state, file_sha256, source_files
+from .landing.delimited import file_sha256
+from .landing.loader import current_state, source_files
 from .landing.years import file_years
 
 SENSOR_NAME = "raw_folder_sensor"

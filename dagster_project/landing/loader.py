@@ -16,7 +16,6 @@ The rules (DESIGN.md, "Hard rules"):
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from . import reference
-from .delimited import Detected, detect, judge, read_lines
+from .delimited import Detected, drop_temporaries, file_sha256, judge, read_file
 from .errors import LandingError, WarehouseWriteError
 from .formats import RawTable, SourceKind, ident
 from .years import file_years
@@ -126,11 +125,6 @@ def source_files(raw_dir: Path, kind: SourceKind) -> list[Path]:
     )
 
 
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def land_source(
     conn: duckdb.DuckDBPyConnection,
     kind: SourceKind,
@@ -168,6 +162,9 @@ def ledger_discrepancies(conn: duckdb.DuckDBPyConnection, kind: SourceKind, tabl
     (WDI) turns a line into one row per year with a value, so its lines are counted,
     and a line with no value holds no row."""
     wide = [f.name for f in kind.formats if f.table == table and f.year_column_type]
+    # A line is one row unless the table takes a wide format: counting rows then
+    # costs a fraction of counting distinct lines over every year held.
+    lines = "count(distinct _line_number)" if wide else "count(*)"
     return conn.execute(
         f"""
         with latest as (
@@ -186,7 +183,7 @@ def ledger_discrepancies(conn: duckdb.DuckDBPyConnection, kind: SourceKind, tabl
             where latest.status in ('landed', 'missing') and raw_table = ?
         ),
         in_table as (
-            select _source_file as path, count(distinct _line_number) as n from raw.{table.name} group by all
+            select _source_file as path, {lines} as n from raw.{table.name} group by all
         ),
         in_quarantine as (
             select source_file as path, count(*) as n from {QUARANTINE} where raw_table = ? group by all
@@ -264,14 +261,10 @@ def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
         state[rel] = (sha, "duplicate")
         return result
     try:
-        read_lines(conn, path)
-        # What was read is the content hashed before, or nothing of it lands.
-        if file_sha256(path) != sha:
-            raise LandingError(
-                path, "the file changed while it was being read (its SHA-256 differs); land it again"
-            )
-        detected = detect(conn, path, kind)
-        judge(conn, detected, rel)
+        # What was read is the content hashed before (read_file checks), or nothing of it lands.
+        source = read_file(conn, path, kind, sha)
+        judge(conn, source, rel)
+        detected = source.detected
         fmt = detected.format
         result = FileResult(rel, "landed", fmt.name, fmt.table.name)
         with _writing(conn, rel), _transaction(conn):
@@ -279,15 +272,11 @@ def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
             conn.execute("create or replace temp view good as select * from _judged where _reason is null")
             conn.execute(f"insert into raw.{fmt.table.name} by name {_projection(detected)}")
             conn.execute(
-                f"""
-                insert into {QUARANTINE}
-                select _source_file, _line_number, _raw_line, _reason, ?, ?, ?
-                from _judged where _reason is not null
-                """,
-                [fmt.name, fmt.table.name, _now()],
+                f"insert into {QUARANTINE} select ?, _line_number, _raw_line, _reason, ?, ?, ? from _refused",
+                [rel, fmt.name, fmt.table.name, _now()],
             )
             result.rows_read, result.rows_quarantined = conn.execute(
-                "select count(*), count(_reason) from _judged"
+                "select (select count(*) from _typed), (select count(*) from _refused)"
             ).fetchone()
             result.rows_loaded = result.rows_read - result.rows_quarantined
             if detected.ignored_columns:
@@ -302,9 +291,7 @@ def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
             _record(conn, kind, rel, before.st_size, sha, result)
         return result
     finally:
-        conn.execute("drop view if exists _fields")  # a view over _lines, read once by judge
-        for temp in ("_lines", "_judged"):
-            conn.execute(f"drop table if exists {temp}")
+        drop_temporaries(conn)
 
 
 def _projection(detected: Detected) -> str:

@@ -13,11 +13,13 @@ import shutil
 import duckdb
 import pytest
 
-from dagster_project.landing import loader
+from dagster_project.landing import delimited, loader
 
 from .builders import (
+    BACI_HEADER,
     assert_reconciled,
     comtrade_row,
+    csv_text,
     kind_named,
     land,
     quarantine,
@@ -294,18 +296,23 @@ def test_renamed_file_is_not_counted_twice(conn, raw_dir):
     assert len(flows(conn)) == 2
 
 
-def test_file_changed_while_being_read_is_refused_by_its_hash(conn, raw_dir, monkeypatch):
+@pytest.mark.parametrize(
+    ("newline", "reader"),
+    [("\n", "_read_typed"), ("\r\n", "read_lines")],
+    ids=["fast-path", "line-path"],  # delimited.py: a CRLF file is read line by line
+)
+def test_file_changed_while_being_read_is_refused_by_its_hash(conn, raw_dir, monkeypatch, newline, reader):
     """Same size, same modification time, other bytes: only the hash can tell."""
-    path = write_baci(raw_dir / "baci" / "a.csv", V1)
-    real_read_lines = loader.read_lines
+    path = write_text(raw_dir / "baci" / "a.csv", csv_text(BACI_HEADER, V1, newline=newline))
+    real_reader = getattr(delimited, reader)
 
     def read_then_rewrite(*args, **kwargs):
-        real_read_lines(*args, **kwargs)
+        real_reader(*args, **kwargs)
         stat = path.stat()
-        path.write_text(path.read_text().replace("2023,", "2022,", 1))  # another process writing
+        path.write_bytes(path.read_bytes().replace(b"2023,", b"2022,", 1))  # another process writing
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
-    monkeypatch.setattr(loader, "read_lines", read_then_rewrite)
+    monkeypatch.setattr(delimited, reader, read_then_rewrite)
     report = land(conn, "baci", raw_dir)
     assert statuses(report) == {"baci/a.csv": "failed"}
     assert report.files[0].message == (
