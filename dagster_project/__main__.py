@@ -6,27 +6,48 @@ home), then print a summary of what the warehouse holds.
 """
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
+from datetime import datetime
 
-from . import settings, summary
+from . import progress, settings, summary
 from .assets.partitions import parse_years
 from .resources import DBT_PROJECT, dbt_command, dbt_resource, prepare_dbt
 
 
-def _materialise_all(years: list[int] | None) -> int:
-    """Every asset, in the order of dagster_project/build.py, recorded in DAGSTER_HOME;
-    with `years`, those years' partitions and what they feed."""
+def _materialise_all(years: list[int] | None, verbose: bool) -> int:
+    """Every asset in one Dagster run recorded in DAGSTER_HOME; with `years`, those
+    years' partitions and what they feed. The console shows a line per asset; the
+    full Dagster and dbt logs go to a file (all of it on the console with `verbose`)."""
     import dagster as dg
 
-    from .build import materialise_all
-    from .definitions import defs  # after prepare_dbt: it reads the dbt manifest
+    from .definitions import defs
+    from .run import failed_checks, materialise
 
+    config = settings.export_for_dbt()
+    log_path = config.warehouse.parent / "logs" / f"run-{datetime.now():%Y%m%d-%H%M%S}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"Building {config.raw_dir} into {config.warehouse}\nFull log: {log_path}", flush=True)
     os.environ.setdefault("DAGSTER_HOME", str(settings.REPO_ROOT / "dagster_home"))
-    with dg.DagsterInstance.get() as instance:
-        build = materialise_all(defs, instance, settings.export_for_dbt().raw_dir, years)
-    return 0 if build.success else 1
+    with (
+        dg.DagsterInstance.get() as instance,
+        open(log_path, "a", encoding="utf-8") as log,
+        contextlib.ExitStack() as quiet,
+    ):
+        if not verbose:  # dbt's own lines and library warnings, to the log file
+            quiet.enter_context(contextlib.redirect_stdout(log))
+            quiet.enter_context(contextlib.redirect_stderr(log))
+        result = materialise(defs(), instance, config.raw_dir, years, progress.run_config(log_path, verbose))
+    failed = failed_checks(result)
+    if result.success and not failed:
+        return 0
+    print(
+        f"\nThe build {'failed' if not result.success else 'finished with failed checks'}: "
+        f"see the lines marked ✗ above, and {log_path}."
+    )
+    return 1
 
 
 def _dbt_docs() -> int:
@@ -40,6 +61,7 @@ def _dbt_docs() -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project")
     parser.add_argument("command", choices=["prepare", "run", "summary", "docs"])
+    parser.add_argument("-v", "--verbose", action="store_true", help="run: Dagster's and dbt's full output")
     parser.add_argument(
         "--years",
         type=parse_years,
@@ -49,10 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("prepare", "run"):
         prepare_dbt()
     if args.command == "run":
-        code = _materialise_all(args.years)
+        code = _materialise_all(args.years, args.verbose)
         print(summary.render(settings.load().warehouse))
-        if code:
-            print("Some assets failed; see the messages above.")
         return code
     if args.command == "docs":
         return _dbt_docs()

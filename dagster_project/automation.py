@@ -1,146 +1,111 @@
-"""What starts runs without a person: a sensor on the raw folder, a nightly schedule.
+"""What starts runs without a person, when the Dagster daemon runs (`make ui`).
 
-The sensor compares each raw file's SHA-256 with the hash the landing ledger holds
-for its path, so an unchanged file triggers nothing. It requests one run per
-evaluation, in the order a build needs (dagster_project/build.py): first what the
-yearly assets do not feed, then the yearly assets for the years of the changed
-Comtrade and BACI files, then, once those are newer than the published marts,
-everything downstream (for those years only, if nothing else changed). It waits
-while a run it requested is still going.
+- `raw_folder_sensor` lands what changed in the raw folder: a file is new or changed
+  when the landing ledger holds no event for its path, or one of another size or
+  older than the file's modification time (no file is read to tell). It asks for
+  the landing of the changed sources, one run per year of the yearly ones.
+- `automation` (Dagster's declarative automation) does the rest: every dbt asset
+  and the serving copy are eager (assets/dbt.py), so a landed file, or a partition
+  materialised by hand, brings what it feeds up to date for its years, once nothing
+  they read is missing or in progress (a backfill running covers them).
 """
 
+import contextlib
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from . import settings, warehouse
-from .assets.dbt import trade_facts_yearly
-from .assets.landing import LANDING_ASSETS, YEARLY_KINDS
-from .assets.partitions import YEARLY, years_tag
-from .assets.serving import PUBLISHED
-from .build import BuildPlan, year_range_tags
+from .assets.landing import table_key
+from .assets.partitions import YEARLY, YEARLY_KINDS
 from .landing import SOURCE_KINDS
-from .landing.delimited import file_sha256
-from .landing.loader import current_state, source_files
+from .landing.loader import LEDGER, source_files
 from .landing.years import file_years
 
 SENSOR_NAME = "raw_folder_sensor"
-FCT_TRADE = dg.AssetKey(["marts", "fct_trade"])
-IN_PROGRESS = [
-    dg.DagsterRunStatus.QUEUED,
-    dg.DagsterRunStatus.NOT_STARTED,
-    dg.DagsterRunStatus.STARTING,
-    dg.DagsterRunStatus.STARTED,
-]
 
 
-def changed_files(raw_dir: Path, known: dict) -> tuple[dict[str, list[Path]], dict]:
-    """Per source kind, the files whose content the warehouse does not hold, and the
-    hashes by (size, mtime) to remember, so that a large unchanged file is not read
-    again at every evaluation."""
-    held = {}
+def changed_files(raw_dir: Path) -> dict[str, list[Path]]:
+    """Per source kind, the files the ledger has not seen as they are now."""
+    rows = []
     if settings.load().warehouse.exists():
-        with warehouse.connect(read_only=True) as conn:
-            ledger = "select count(*) from duckdb_tables() where table_name = '_landing_ledger'"
-            if conn.execute(ledger).fetchone()[0]:
-                for kind in SOURCE_KINDS:
-                    held.update({path: sha for path, (sha, _) in current_state(conn, kind).items()})
-    changed, hashes = {}, {}
+        with warehouse.connect(read_only=True) as conn, contextlib.suppress(duckdb.CatalogException):
+            rows = conn.execute(
+                f"select path, size_bytes, landed_at from {LEDGER} "
+                "qualify row_number() over (partition by path order by event_id desc) = 1"
+            ).fetchall()
+    seen = {path: (size, landed_at.replace(tzinfo=UTC)) for path, size, landed_at in rows}
+    changed = {}
     for kind in SOURCE_KINDS:
         for path in source_files(raw_dir, kind):
-            rel, stat = path.relative_to(raw_dir).as_posix(), path.stat()
-            stamp = [stat.st_size, stat.st_mtime_ns]
-            sha = known[rel][2] if rel in known and known[rel][:2] == stamp else file_sha256(path)
-            hashes[rel] = [*stamp, sha]
-            if held.get(rel) != sha:
+            stat = path.stat()
+            size, landed_at = seen.get(path.relative_to(raw_dir).as_posix(), (None, None))
+            if size != stat.st_size or datetime.fromtimestamp(stat.st_mtime, UTC) > landed_at:
                 changed.setdefault(kind.name, []).append(path)
-    return changed, hashes
+    return changed
 
 
-def next_run(
-    defs: dg.Definitions, instance: dg.DagsterInstance, changed: dict
-) -> tuple[str, set, dict] | None:
-    """(reason, asset keys, tags) of the run the build needs next, or None."""
-    plan = BuildPlan.of(defs)
-    other_kinds = sorted(set(changed) - set(YEARLY_KINDS))
-    if other_kinds:
-        return "new or changed files of " + ", ".join(other_kinds), plan.first, {}
-    if changed:
-        valid = {int(key) for key in YEARLY.get_partition_keys()}
-        named = {year for paths in changed.values() for path in paths for year in file_years(path) or ()}
-        # files that name no year (code lists, API downloads) land with the latest year
-        years = sorted(named & valid) or [max(valid)]
-        return f"new or changed files of {years[0]}-{years[-1]}", plan.yearly, year_range_tags(years)
-    every = defs.resolve_asset_graph().get_all_asset_keys()
-    published = _latest_materialization(instance, [PUBLISHED])
-    if _latest_materialization(instance, [key for key in every if key not in plan.downstream]) <= published:
-        return None
-    # Only some years of trade are new: the marts recompute only those years' rows.
-    others = _latest_materialization(instance, plan.first)
-    years = _years_built_since(instance, published)
-    tags = years_tag(years) if years and others <= published else {}
-    return "rebuild what newer data feeds", plan.downstream, tags
-
-
-def _years_built_since(instance: dg.DagsterInstance, timestamp: float) -> list[int]:
-    """The years of fct_trade materialised after `timestamp`."""
-    records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=FCT_TRADE, after_timestamp=timestamp), limit=1000
-    ).records
-    return sorted({int(record.partition_key) for record in records if record.partition_key})
-
-
-def _latest_materialization(instance: dg.DagsterInstance, keys) -> float:
-    records = (instance.get_latest_materialization_event(key) for key in keys)
-    return max((record.timestamp for record in records if record), default=0.0)
+def run_requests(changed: dict[str, list[Path]]) -> list[dg.RunRequest]:
+    """The landing runs for these files: the sources that are not yearly in one run,
+    each year of the yearly ones in a run of its partition. A run's key is the files'
+    names, sizes and times, so the same change is never requested twice."""
+    latest = YEARLY.get_last_partition_key()
+    valid = set(YEARLY.get_partition_keys())
+    batches: dict[str | None, dict[str, list[Path]]] = {}
+    for kind, paths in changed.items():
+        for path in paths:
+            years = [str(year) for year in file_years(path) or ()] if kind in YEARLY_KINDS else [None]
+            # a yearly source's file that names no year (a code list) lands with the latest year
+            for year in [y for y in years if y is None or y in valid] or [latest]:
+                batches.setdefault(year, {}).setdefault(kind, []).append(path)
+    kinds_by_name = {kind.name: kind for kind in SOURCE_KINDS}
+    requests = []
+    for year, kinds in sorted(batches.items(), key=lambda item: item[0] or ""):
+        keys = [table_key(table) for name in sorted(kinds) for table in kinds_by_name[name].tables]
+        files = [path for paths in kinds.values() for path in paths]
+        stamp = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+        requests.append(
+            dg.RunRequest(
+                run_key=hashlib.sha256(json.dumps([year, stamp]).encode()).hexdigest()[:16],
+                asset_selection=keys,
+                partition_key=year,
+                tags={"tradebloc/reason": f"new or changed files of {', '.join(sorted(kinds))}"},
+            )
+        )
+    return requests
 
 
 @dg.sensor(
     name=SENSOR_NAME,
-    target=dg.AssetSelection.all(),
-    minimum_interval_seconds=60,
+    minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(
-        "Requests a run when a file under the raw folder is new or changed (by the ledger's "
-        "hashes), one build step at a time; then rebuilds what the new data feeds."
+        "Lands the files of the raw folder that are new or changed since the landing ledger saw them "
+        "(by size and modification time); declarative automation then rebuilds what they feed."
     ),
 )
 def raw_folder_sensor(context: dg.SensorEvaluationContext):
-    if context.instance.get_runs(
-        filters=dg.RunsFilter(tags={"dagster/sensor_name": SENSOR_NAME}, statuses=IN_PROGRESS), limit=1
-    ):
-        return dg.SkipReason("a run this sensor requested is still going")
-    cursor = json.loads(context.cursor or "{}")
     try:
-        changed, hashes = changed_files(settings.load().raw_dir, cursor.get("hashes", {}))
+        changed = changed_files(settings.load().raw_dir)
     except warehouse.WarehouseUnavailable:
         return dg.SkipReason("the warehouse is being written; looking again later")
-    from .definitions import defs  # the sensor is part of them
-
-    request = next_run(defs, context.instance, changed)
-    if request is None:
-        context.update_cursor(json.dumps({"hashes": hashes}))
-        return dg.SkipReason("every raw file is landed and the marts are up to date")
-    label, keys, tags = request
-    run_key = hashlib.sha256(json.dumps([label, sorted(hashes.items())]).encode()).hexdigest()[:16]
-    context.update_cursor(json.dumps({"hashes": hashes}))
-    return dg.RunRequest(
-        run_key=run_key, asset_selection=sorted(keys), tags={**tags, "tradebloc/reason": label}
-    )
+    if not changed:
+        return dg.SkipReason("every file in the raw folder is landed")
+    requests = run_requests(changed)
+    # A compact cursor: one digest of what was last requested, shown on the sensor's page.
+    context.update_cursor(hashlib.sha256("".join(r.run_key for r in requests).encode()).hexdigest()[:16])
+    return requests
 
 
-YEARLY_ASSETS = [trade_facts_yearly, *(assets for assets in LANDING_ASSETS if assets.partitions_def)]
-
-nightly_refresh = dg.ScheduleDefinition(
-    name="nightly_refresh",
-    cron_schedule="0 2 * * *",
-    target=dg.AssetSelection.all() - dg.AssetSelection.assets(*YEARLY_ASSETS),
-    default_status=dg.DefaultScheduleStatus.STOPPED,
-    description=(
-        "At 02:00, lands the sources that are not yearly and rebuilds every unpartitioned asset "
-        "(dimensions, metric marts, serving) on the trade facts already built; the sensor "
-        "handles new trade files. Off by default: turn it on in the UI."
-    ),
+automation = dg.AutomationConditionSensorDefinition(
+    "automation",
+    target=dg.AssetSelection.all(),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+    description="Rebuilds each dbt asset and the serving copy when what they read was updated "
+    "(for the partitions updated), once nothing they read is missing or in progress.",
 )

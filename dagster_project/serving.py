@@ -31,109 +31,39 @@ class Published:
     database: Path
     parquet_dir: Path
     tables: dict[str, int]  # table -> rows
-    years: list[int] | None = None  # the years copied, when only some were
 
 
-def publish(
-    warehouse: Path, serving_dir: Path, years: list[int] | None = None, by_year: frozenset[str] = frozenset()
-) -> Published:
-    """Copy the marts into a new serving file and Parquet datasets, then swap them in.
-    With `years` (a build of some years only), start from the current copy and
-    replace only those years' rows of the `by_year` tables (those dbt builds
-    incremental by year), so that a new year costs one year's copy; the other
-    tables are copied whole. Should that not give exactly the warehouse's row
-    counts, everything is copied."""
+def publish(warehouse: Path, serving_dir: Path) -> Published:
+    """Copy the marts into a new serving file and Parquet datasets, then swap them in."""
     serving_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     staged_db = serving_dir / f".{SERVING_FILE}.{stamp}.tmp"
     parquet_dir = serving_dir / f"parquet-{stamp}"
-    current = _current(serving_dir) if years else None
     with duckdb.connect() as conn:
         conn.execute(f"attach {sql_string(str(warehouse))} as warehouse (read_only)")
-        if current:
-            counts = _copy(conn, staged_db, parquet_dir, current, years, by_year)
-            if not _same_counts(conn, staged_db, counts):
-                current = None
-                _remove(staged_db)
-                _remove(parquet_dir)
-        if not current:
-            counts = _copy(conn, staged_db, parquet_dir)
+        conn.execute(f"attach {sql_string(str(staged_db))} as serving")
+        conn.execute("create schema serving.marts")
+        counts = {}
+        for table, columns in _tables(conn, "warehouse").items():
+            source, target = f"warehouse.marts.{ident(table)}", f"serving.marts.{ident(table)}"
+            conn.execute(f"create table {target} as select * from {source}")
+            (counts[table],) = conn.execute(f"select count(*) from {target}").fetchone()
+            by_year = counts[table] >= PARTITION_ROWS and "year" in columns
+            _write_parquet(conn, target, parquet_dir / table, by_year)
+        conn.execute("detach serving")
     staged_db.chmod(0o444)
     os.replace(staged_db, serving_dir / SERVING_FILE)
     _swap_link(serving_dir, parquet_dir)
-    return Published(serving_dir / SERVING_FILE, parquet_dir, counts, years if current else None)
+    return Published(serving_dir / SERVING_FILE, parquet_dir, counts)
 
 
-def _current(serving_dir: Path) -> tuple[Path, Path] | None:
-    """The published serving file and Parquet folder, if both exist."""
-    database, link = serving_dir / SERVING_FILE, serving_dir / PARQUET_LINK
-    return (database, link.resolve()) if database.exists() and link.is_dir() else None
-
-
-def _copy(
-    conn: duckdb.DuckDBPyConnection,
-    staged_db: Path,
-    parquet_dir: Path,
-    current: tuple[Path, Path] | None = None,
-    years: list[int] | None = None,
-    by_year: frozenset[str] = frozenset(),
-) -> dict[str, int]:
-    """Write the marts to `staged_db` and `parquet_dir`; with `current` (the published
-    file and Parquet folder), start from it and replace `years` of the `by_year` tables."""
-    if current:
-        shutil.copyfile(current[0], staged_db)
-        staged_db.chmod(0o644)
-    conn.execute(f"attach {sql_string(str(staged_db))} as serving")
-    conn.execute("create schema if not exists serving.marts")
-    held = _tables(conn, "serving")
-    counts = {}
-    for table, columns in _tables(conn, "warehouse").items():
-        source, target = f"warehouse.marts.{ident(table)}", f"serving.marts.{ident(table)}"
-        (counts[table],) = conn.execute(f"select count(*) from {source}").fetchone()
-        partitioned = counts[table] >= PARTITION_ROWS and "year" in columns
-        if current and table in by_year and held.get(table) == columns:
-            run_years = f"year between {min(years)} and {max(years)}"
-            conn.execute(f"delete from {target} where {run_years}")
-            conn.execute(f"insert into {target} select * from {source} where {run_years}")
-            previous = current[1] / table
-        else:
-            conn.execute(f"create or replace table {target} as select * from {source}")
-            previous = None
-        _write_parquet(conn, source, parquet_dir / table, partitioned, previous, years)
-    for table in held.keys() - counts.keys():
-        conn.execute(f"drop table serving.marts.{ident(table)}")
-    conn.execute("detach serving")
-    return counts
-
-
-def _write_parquet(
-    conn: duckdb.DuckDBPyConnection,
-    source: str,
-    target: Path,
-    partitioned: bool,
-    previous: Path | None,
-    years: list[int] | None,
-) -> None:
-    """One table's Parquet dataset: a file, or a folder per year. With a `previous`
-    dataset by year, its folders of the years not in `years` are hard-linked (the
-    same bytes, not copied) and only `years` are written."""
-    if not partitioned:
+def _write_parquet(conn: duckdb.DuckDBPyConnection, source: str, target: Path, by_year: bool) -> None:
+    """One table's Parquet dataset: a file, or a folder per year for the large facts."""
+    if by_year:
+        conn.execute(f"copy {source} to {sql_string(str(target))} (format parquet, partition_by (year))")
+    else:
         target.mkdir(parents=True)
         conn.execute(f"copy {source} to {sql_string(str(target / 'data.parquet'))} (format parquet)")
-        return
-    if previous is None or not any(previous.glob("year=*")):
-        conn.execute(f"copy {source} to {sql_string(str(target))} (format parquet, partition_by (year))")
-        return
-    rewritten = {f"year={year}" for year in range(min(years), max(years) + 1)}
-    shutil.copytree(
-        previous, target, copy_function=os.link, ignore=lambda _, names: [n for n in names if n in rewritten]
-    )
-    fresh = target.with_name(f"{target.name}.new")
-    query = f"select * from {source} where year between {min(years)} and {max(years)}"
-    conn.execute(f"copy ({query}) to {sql_string(str(fresh))} (format parquet, partition_by (year))")
-    for folder in fresh.glob("year=*"):
-        folder.rename(target / folder.name)
-    shutil.rmtree(fresh)
 
 
 def _tables(conn, catalog: str) -> dict[str, list[str]]:
@@ -146,25 +76,6 @@ def _tables(conn, catalog: str) -> dict[str, list[str]]:
         [catalog, catalog],
     ).fetchall()
     return dict(rows)
-
-
-def _same_counts(conn, staged_db: Path, counts: dict[str, int]) -> bool:
-    """Whether the staged copy holds each table's rows as many times as the warehouse."""
-    conn.execute(f"attach {sql_string(str(staged_db))} as staged (read_only)")
-    try:
-        return all(
-            conn.execute(f"select count(*) from staged.marts.{ident(table)}").fetchone()[0] == rows
-            for table, rows in counts.items()
-        )
-    finally:
-        conn.execute("detach staged")
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def _swap_link(serving_dir: Path, parquet_dir: Path) -> None:

@@ -1,4 +1,4 @@
-"""A short text summary of the warehouse: what was landed, quarantined and built."""
+"""A short text summary of the warehouse: what was landed and quarantined, and the marts."""
 
 from pathlib import Path
 
@@ -27,8 +27,8 @@ def render(warehouse: Path) -> str:
             from latest group by source order by source
             """,
         )
-        lines += ["", "Tables and views by schema (rows):"]
-        for schema in ("raw", "staging", "intermediate", "marts"):
+        lines += ["", "Marts (rows):"]
+        for schema in ("marts",):
             names = [
                 name
                 for (name,) in conn.execute(

@@ -11,7 +11,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project import build, settings
+from dagster_project import settings
+from dagster_project.run import materialise
 
 REPO_RAW = settings.REPO_ROOT / "raw"
 
@@ -31,16 +32,16 @@ def dbt_manifest(tmp_path_factory) -> Path:
 def defs(dbt_manifest) -> dg.Definitions:
     from dagster_project.definitions import defs
 
-    return defs
+    return defs()
 
 
-def _materialise_all(defs: dg.Definitions, raw_dir: Path, warehouse: Path) -> build.BuildResult:
-    """Every asset, in process, as `make run` builds them, against the given raw folder
-    and warehouse."""
+def _materialise_all(defs: dg.Definitions, raw_dir: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
+    """Every asset, in one run in process, as `make run` builds them, against the given
+    raw folder and warehouse."""
     with pytest.MonkeyPatch.context() as env:
         env.setenv(settings.RAW_DIR_VAR, str(raw_dir))
         env.setenv(settings.WAREHOUSE_VAR, str(warehouse))
-        return build.materialise_all(defs, dg.DagsterInstance.ephemeral(), raw_dir)
+        return materialise(defs, dg.DagsterInstance.ephemeral(), raw_dir)
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,11 @@ import dagster as dg
 import duckdb
 import pytest
 
+from dagster_project import settings
 from dagster_project.assets.checks import LEDGER_CHECK
 from dagster_project.assets.landing import table_key
 from dagster_project.landing import SOURCE_KINDS
+from dagster_project.run import materialise
 
 pytestmark = pytest.mark.e2e
 
@@ -125,3 +127,23 @@ def test_rows_outside_the_ledger_fail_its_check_and_block_what_reads_them(built_
     built = _materialised(result)
     for blocked in (["staging", "stg_baci__flows"], ["marts", "fct_trade"], PUBLISHED.path):
         assert dg.AssetKey(blocked) not in built, blocked
+
+
+def test_a_failing_relationship_check_stops_the_publish(defs, built_copy, monkeypatch):
+    """A dimension that lacks a country the facts hold (here: deleted by hand, then a
+    rebuild of 2023 only, which does not rebuild the dimensions): the relationship
+    test of fct_trade fails in the yearly step, and nothing after it is published."""
+    raw_dir, warehouse = built_copy
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("delete from marts.dim_country where iso3 = 'KOR'")
+    monkeypatch.setenv(settings.RAW_DIR_VAR, str(raw_dir))
+    monkeypatch.setenv(settings.WAREHOUSE_VAR, str(warehouse))
+    result = materialise(defs, dg.DagsterInstance.ephemeral(), raw_dir, years=[2023])
+
+    assert not result.success
+    failed = {
+        name for (model, name), e in _evaluations(result).items() if model == "fct_trade" and not e.passed
+    }
+    assert any(name.startswith("relationships_fct_trade_exporter_iso3") for name in failed), failed
+    assert PUBLISHED not in _materialised(result)
+    assert not (warehouse.parent / "serving").exists()

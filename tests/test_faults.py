@@ -138,7 +138,7 @@ def test_two_builds_at_once_wait_for_each_other(tmp_path, dbt_manifest):
     }
     builds = [
         subprocess.Popen(
-            [sys.executable, "-m", "dagster_project", "run"],
+            [sys.executable, "-m", "dagster_project", "run", "--verbose"],
             env=environment,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

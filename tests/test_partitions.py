@@ -1,4 +1,4 @@
-"""Yearly partitions, the build's order, and the raw-folder sensor."""
+"""Yearly partitions, the one-run build, the raw-folder sensor and the automation."""
 
 import json
 import shutil
@@ -9,13 +9,13 @@ import duckdb
 import pytest
 
 from dagster_project import settings
-from dagster_project.assets.partitions import YEARS_TAG, tagged_years
-from dagster_project.build import BuildPlan
 from dagster_project.landing.years import file_years
 from dagster_project.resources import build_args
+from dagster_project.run import materialise
 
 REPO_RAW = settings.REPO_ROOT / "raw"
 NOT_YEARLY = ("hts", "measures", "wdi", "wits")
+MART = "marts.mart_intra_industry_trade"
 
 
 @pytest.mark.parametrize(
@@ -42,26 +42,23 @@ def test_build_args_pass_the_years_as_dbt_vars():
     assert json.loads(args[2]) == {"year_from": 2021, "year_to": 2023}
 
 
-def test_the_build_runs_in_dependency_order(defs):
-    plan = BuildPlan.of(defs)
+def _by_set(defs) -> dict[str, set[dg.AssetKey]]:
+    return {assets.node_def.name: set(assets.keys) for assets in defs.assets if hasattr(assets, "node_def")}
+
+
+def test_one_run_builds_the_unpartitioned_dbt_set_before_the_yearly_one(defs):
+    """The dbt graph runs one way, so a single run can order the two dbt sets."""
     graph = defs.resolve_asset_graph()
-    assert dg.AssetKey(["marts", "fct_trade"]) in plan.yearly
-    assert dg.AssetKey(["raw", "baci_flows"]) in plan.yearly
-    assert dg.AssetKey(["marts", "dim_country"]) in plan.first
-    assert dg.AssetKey(["marts", "mart_bloc_trade_annual"]) in plan.downstream
-    assert dg.AssetKey(["serving", "published_marts"]) in plan.downstream
-    for key in plan.first:  # nothing of the first run reads a later one
-        assert not graph.get(key).parent_keys & (plan.yearly | plan.downstream), key
-    for key in plan.yearly:
-        assert not graph.get(key).parent_keys & plan.downstream, key
-    assert [label for label, _, _ in plan.runs([])] == [
-        "everything the yearly assets do not feed",
-        "everything downstream of the yearly assets",
-    ]
-    # some years only: no first run, and downstream is told the years
-    (_, yearly, _), (_, downstream, tags) = plan.runs([2023, 2024], full=False)
-    assert (yearly, downstream) == (plan.yearly, plan.downstream)
-    assert tags == {YEARS_TAG: "2023-2024"} and tagged_years(tags) == [2023, 2024]
+    sets = _by_set(defs)
+    unpartitioned, by_year = sets["dbt_unpartitioned"], sets["dbt_by_year"]
+    assert dg.AssetKey(["marts", "fct_trade"]) in by_year
+    assert dg.AssetKey(["marts", "mart_bloc_trade_annual"]) in by_year
+    assert dg.AssetKey(["marts", "dim_country"]) in unpartitioned
+    for key in unpartitioned:  # nothing unpartitioned reads a yearly model
+        assert not graph.get(key).ancestor_keys & by_year, key
+    assert all(graph.get(key).partitions_def for key in by_year)
+    serving = graph.get(dg.AssetKey(["serving", "published_marts"]))
+    assert {key for key in by_year if key.path[0] == "marts"} <= serving.parent_keys
 
 
 def _raw_with_years(raw_dir: Path, years: list[int]) -> None:
@@ -76,16 +73,10 @@ def _raw_with_years(raw_dir: Path, years: list[int]) -> None:
                 shutil.copy(path, raw_dir / kind)
 
 
-def _run(defs, instance, keys, tags=None) -> dg.ExecuteInProcessResult:
-    job = defs.resolve_implicit_global_asset_job_def()
-    result = job.execute_in_process(instance=instance, asset_selection=sorted(keys), tags=tags or {})
-    assert result.success
-    return result
-
-
-@pytest.fixture
-def two_years_built(defs, tmp_path, monkeypatch):
-    """2021 and 2022 landed and built (the three runs of a build), 2023's files ready."""
+@pytest.fixture(scope="module")
+def two_years_built(defs, tmp_path_factory):
+    """2021 and 2022 landed and built in one run; 2023's files held back."""
+    tmp_path = tmp_path_factory.mktemp("two_years")
     raw_dir, warehouse = tmp_path / "raw", tmp_path / "warehouse" / "tradebloc.duckdb"
     _raw_with_years(raw_dir, [2021, 2022, 2023])
     held_back = tmp_path / "held_back"
@@ -93,13 +84,22 @@ def two_years_built(defs, tmp_path, monkeypatch):
     for path in [*raw_dir.glob("comtrade/*"), *raw_dir.glob("baci/*")]:
         if file_years(path) == {2023}:
             shutil.move(path, held_back / path.name)
-    monkeypatch.setenv(settings.RAW_DIR_VAR, str(raw_dir))
-    monkeypatch.setenv(settings.WAREHOUSE_VAR, str(warehouse))
-    instance = dg.DagsterInstance.ephemeral()
-    plan = BuildPlan.of(defs)
-    for _, keys, tags in plan.runs([2021, 2022]):
-        _run(defs, instance, keys, tags)
-    return raw_dir, warehouse, held_back, instance, plan
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(settings.RAW_DIR_VAR, str(raw_dir))
+        env.setenv(settings.WAREHOUSE_VAR, str(warehouse))
+        instance = dg.DagsterInstance.ephemeral()
+        result = materialise(defs, instance, raw_dir)
+        assert result.success
+        yield raw_dir, warehouse, held_back, instance, result
+
+
+def test_a_build_is_one_run_over_the_years_held(two_years_built):
+    *_, instance, result = two_years_built
+    assert len(instance.get_runs()) == 1
+    assert result.dagster_run.tags["dagster/asset_partition_range_start"] == "2021"
+    assert result.dagster_run.tags["dagster/asset_partition_range_end"] == "2022"
+    checks = result.get_asset_check_evaluations()
+    assert checks and all(check.passed for check in checks if check.severity == dg.AssetCheckSeverity.ERROR)
 
 
 def _rowids_by_year(warehouse: Path, table: str = "marts.fct_trade") -> dict[int, list[int]]:
@@ -108,86 +108,59 @@ def _rowids_by_year(warehouse: Path, table: str = "marts.fct_trade") -> dict[int
         return dict(conn.execute(sql).fetchall())
 
 
+def _evaluate(defs, instance):
+    context = dg.build_sensor_context(instance=instance, definitions=defs)
+    return defs.resolve_sensor_def("raw_folder_sensor")(context)
+
+
 @pytest.mark.e2e
-def test_a_third_year_touches_only_its_year(defs, two_years_built, caplog):
-    raw_dir, warehouse, held_back, instance, plan = two_years_built
-    before = _rowids_by_year(warehouse)
-    assert set(before) == {2021, 2022}
-    mart = "marts.mart_intra_industry_trade"
-    mart_before = _rowids_by_year(warehouse, mart)
-    assert set(mart_before) == {2021, 2022}
+def test_a_new_year_is_landed_by_the_sensor_and_built_for_its_year_only(defs, two_years_built, caplog):
+    """The sensor lands a new file's year; the automation then asks for what it feeds,
+    for that year; running it leaves the other years' rows untouched."""
+    raw_dir, warehouse, held_back, instance, _ = two_years_built
+    assert isinstance(_evaluate(defs, instance), dg.SkipReason)  # every file landed: nothing to do
+    before, mart_before = (
+        _rowids_by_year(warehouse),
+        _rowids_by_year(warehouse, MART),
+    )
+    assert set(before) == set(mart_before) == {2021, 2022}
+
     for path in held_back.iterdir():
-        kind = "baci" if path.name.startswith("BACI") else "comtrade"
-        shutil.move(path, raw_dir / kind / path.name)
+        shutil.copy(path, raw_dir / ("baci" if path.name.startswith("BACI") else "comtrade") / path.name)
+    requests = _evaluate(defs, instance)
+    assert [request.partition_key for request in requests] == ["2023"]
+    assert {key.path[1] for key in requests[0].asset_selection} >= {"baci_flows", "comtrade_flows"}
+    assert [r.run_key for r in _evaluate(defs, instance)] == [requests[0].run_key]  # asked once
 
-    (_, yearly, tags), (_, downstream, downstream_tags) = plan.runs([2023], full=False)
-    assert (yearly, downstream) == (plan.yearly, plan.downstream)
+    # the landing of that partition, as the sensor's run does it
+    job = defs.resolve_implicit_global_asset_job_def()
+    landing = job.execute_in_process(
+        instance=instance, asset_selection=requests[0].asset_selection, partition_key="2023"
+    )
+    assert landing.success
+    assert isinstance(_evaluate(defs, instance), dg.SkipReason)
+
+    automation = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    fct_trade = dg.AssetKey(["marts", "fct_trade"])
+    assert automation.get_requested_partitions(fct_trade) == {"2023"}
+    assert automation.get_num_requested(dg.AssetKey(["marts", "dim_country"])) == 0
+
     with caplog.at_level("INFO"):
-        third = _run(defs, instance, yearly, tags)
-
-    # landing: only 2023's files
-    landed = [
-        event.step_materialization_data.materialization.metadata["files"].value
-        for event in third.get_asset_materialization_events()
-        if event.asset_key == dg.AssetKey(["raw", "baci_flows"])
-    ]
-    assert "Y2023" in landed[0] and "Y2021" not in landed[0] and "Y2022" not in landed[0]
-    # dbt: run with the partition's years as vars, and 2021-22's rows untouched
+        rebuilt = materialise(defs, instance, raw_dir, years=[2023])
+    assert rebuilt.success
     assert 'dbt build --vars {"year_from": 2023, "year_to": 2023}' in caplog.text
-    after = _rowids_by_year(warehouse)
+    after, mart_after = (
+        _rowids_by_year(warehouse),
+        _rowids_by_year(warehouse, MART),
+    )
     assert {year: after[year] for year in (2021, 2022)} == before
-    assert after[2023]
-
-    # downstream: the marts incremental by year recompute 2023 only
-    caplog.clear()
-    with caplog.at_level("INFO"):
-        rebuilt = _run(defs, instance, downstream, downstream_tags)
-    assert 'dbt build --vars {"year_from": 2023, "year_to": 2023}' in caplog.text
-    [published] = [
-        event.step_materialization_data.materialization.metadata
-        for event in rebuilt.get_asset_materialization_events()
-        if event.asset_key == dg.AssetKey(["serving", "published_marts"])
-    ]
-    assert published["years copied"].value == "2023"  # and the serving copy's other years kept
-    mart_after = _rowids_by_year(warehouse, mart)
     assert {year: mart_after[year] for year in (2021, 2022)} == mart_before
-    assert mart_after[2023]
+    assert after[2023] and mart_after[2023]
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         years = conn.execute(
             "select list(distinct year order by year) from marts.mart_bloc_trade_annual "
             "where bloc_code = 'CJK'"
         ).fetchone()[0]
     assert years == [2021, 2022, 2023]
-
-
-def _evaluate(defs, instance, cursor=None):
-    context = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
-    return defs.resolve_sensor_def("raw_folder_sensor")(context), context.cursor
-
-
-@pytest.mark.e2e
-def test_the_sensor_requests_one_run_for_a_new_file_and_none_for_unchanged_ones(defs, two_years_built):
-    raw_dir, _, held_back, instance, plan = two_years_built
-    for path in held_back.iterdir():
-        path.unlink()  # the folder holds exactly what is landed
-
-    result, cursor = _evaluate(defs, instance)
-    assert isinstance(result, dg.SkipReason), result  # unchanged files: no run
-
-    new = raw_dir / "baci" / "BACI_HS17_Y2023_V202501.csv"
-    shutil.copy(REPO_RAW / "baci" / new.name, new)
-    result, cursor = _evaluate(defs, instance, cursor)
-    assert isinstance(result, dg.RunRequest)
-    assert set(result.asset_selection) == plan.yearly
-    assert result.tags["dagster/asset_partition_range_start"] == "2023"
-    assert result.tags["dagster/asset_partition_range_end"] == "2023"
-
-    again, _ = _evaluate(defs, instance, cursor)  # same files, same request: the same run key
-    assert isinstance(again, dg.RunRequest) and again.run_key == result.run_key
-
-    # once the year is built, the marts are rebuilt for that year only
-    _run(defs, instance, result.asset_selection, result.tags)
-    downstream, _ = _evaluate(defs, instance, cursor)
-    assert isinstance(downstream, dg.RunRequest), downstream
-    assert set(downstream.asset_selection) == plan.downstream
-    assert downstream.tags[YEARS_TAG] == "2023-2023"
+    published = [event.asset_key for event in rebuilt.get_asset_materialization_events()]
+    assert dg.AssetKey(["serving", "published_marts"]) in published

@@ -19,7 +19,8 @@ import urllib.request
 import dagster as dg
 import pytest
 
-from dagster_project import build, settings
+from dagster_project import settings
+from dagster_project.run import materialise
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = settings.REPO_ROOT / "test-artifacts" / "ui"
@@ -75,7 +76,7 @@ def webserver(defs, tmp_path_factory):
         for name, value in env.items():
             patch.setenv(name, value)
         with dg.DagsterInstance.get() as instance:
-            assert build.materialise_all(defs, instance, raw_dir).success
+            assert materialise(defs, instance, raw_dir).success
 
     port = _free_port()
     command = [sys.executable, "-m", "dagster_webserver", "-m", "dagster_project.definitions"]

@@ -1,17 +1,24 @@
 """The dbt project as Dagster assets: every model, seed and test, run by `dbt build`.
 
-dbt tests become asset checks on the models they test; those of severity error are
-blocking (dagster-dbt's rule), so a failure stops the models downstream of it, the
-serving copy included. A failed check carries a sample of its failing rows, read
-from the view dbt stores them in (schema audit, see dbt_project.yml); the bloc marts
-carry a chart (charts.py).
+Two sets, split by dbt's tag `yearly` (set in dbt_project.yml): the year-scoped
+models (the trade chain, the metric, mirror and tariff marts), partitioned by year,
+and everything else (seeds, dimensions, the other sources' staging), a small
+unpartitioned set upstream of them: the dbt graph runs one way, so one run builds
+the second after the first.
 
-Two definitions: the yearly models (fct_trade, its intermediates and the staging of
-the trade flows, tag yearly), partitioned by year, and everything else.
+dbt tests become asset checks on the models they test; dbt's default (eager)
+indirect selection runs a test with the set that builds any model it reads, so a
+test that reads a yearly model runs in the yearly step, once every model it reads
+exists. Those of severity error are blocking: a failure stops what is downstream,
+the serving copy included.
+
+dbt holds the warehouse while it runs, so what needs to read it (each model's row
+count, the failing rows of a failed check, the bloc marts' charts) is added to
+the events once dbt has finished.
 """
 
-import json
 import os
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -21,26 +28,16 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .. import settings, warehouse
 from ..charts import CHARTS
+from ..progress import tally
 from ..resources import DBT_PROJECT, build_args
 from . import OWNER
-from .partitions import ONE_RUN_PER_RANGE, YEARLY, partition_years, tagged_years
+from .partitions import ONE_RUN_PER_RANGE, YEARLY, partition_years
 
-FAILING_ROWS_SAMPLE = 10
-
-
-def load_manifest() -> dict[str, Any]:
-    """The dbt manifest, plus dbt's `depends_on_nodes` on each node: dagster-dbt 0.29
-    evaluates a selector's indirect selection on the JSON, which lacks that property
-    (a TypeError in dbt's selector otherwise)."""
-    manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
-    for node in manifest["nodes"].values():
-        node.setdefault("depends_on_nodes", node.get("depends_on", {}).get("nodes", []))
-    return manifest
-
-
-MANIFEST = load_manifest()
-# The models partitioned by year (tag yearly in their config).
 YEARLY_MODELS = "tag:yearly"
+FAILING_ROWS_SAMPLE = 10
+# What a change upstream (a landed file, a rebuilt year) sets off: the assets it feeds,
+# once nothing they read is missing or in progress (Dagster's declarative automation).
+AUTOMATION = dg.AutomationCondition.eager()
 
 
 class TradeblocTranslator(DagsterDbtTranslator):
@@ -59,54 +56,48 @@ class TradeblocTranslator(DagsterDbtTranslator):
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
         return [OWNER]
 
-
-@dbt_assets(
-    manifest=MANIFEST,
-    project=DBT_PROJECT,
-    dagster_dbt_translator=TradeblocTranslator(),
-    selector="unpartitioned",  # dbt_project/selectors.yml: all but YEARLY_MODELS
-    pool="duckdb",
-)
-def tradebloc_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Everything but the yearly models; with the run tag YEARS_TAG, the marts that are
-    incremental by year recompute only those years."""
-    years = tagged_years(context.run.tags)
-    yield from build(context, dbt, build_args(years[0], years[-1]) if years else ["build"])
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition:
+        return AUTOMATION
 
 
-@dbt_assets(
-    manifest=MANIFEST,
-    project=DBT_PROJECT,
-    dagster_dbt_translator=TradeblocTranslator(),
-    select=YEARLY_MODELS,
-    name="trade_facts_yearly",
-    partitions_def=YEARLY,
-    backfill_policy=ONE_RUN_PER_RANGE,
-    pool="duckdb",
-)
-def trade_facts_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """fct_trade and its intermediates, incremental by year: a partition (or a range)
-    recomputes and replaces only its years."""
-    years = partition_years(context)
-    yield from build(context, dbt, build_args(years.start, years.stop - 1))
+def dbt_asset_definitions() -> list[dg.AssetsDefinition]:
+    """The two dbt asset sets, from the manifest `python -m dagster_project prepare`
+    writes (read here, when the definitions load, not at import)."""
+    common = {"manifest": DBT_PROJECT.manifest_path, "project": DBT_PROJECT, "pool": "duckdb"}
+    translator = TradeblocTranslator()
+
+    @dbt_assets(**common, exclude=YEARLY_MODELS, name="dbt_unpartitioned", dagster_dbt_translator=translator)
+    def dbt_unpartitioned(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        """Seeds, dimensions and the staging of the sources that are not yearly."""
+        yield from build(context, dbt, ["build"])
+
+    @dbt_assets(
+        **common,
+        select=YEARLY_MODELS,
+        name="dbt_by_year",
+        dagster_dbt_translator=translator,
+        partitions_def=YEARLY,
+        backfill_policy=ONE_RUN_PER_RANGE,
+    )
+    def dbt_by_year(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        """The year-scoped models, incremental by year: a partition (or a range) recomputes
+        and replaces only its years."""
+        years = partition_years(context)
+        yield from build(context, dbt, build_args(years.start, years.stop - 1))
+
+    return [dbt_unpartitioned, dbt_by_year]
 
 
 def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str]) -> Iterator:
     settings.export_for_dbt()
-    # A run builds part of the project (the yearly models, or what they do not feed, or
-    # what they feed): dbt runs a test only when every model it reads is built in this
-    # run or upstream of it, never one that reads a model that may not exist yet.
-    os.environ["DBT_INDIRECT_SELECTION"] = "buildable"
+    os.environ.pop("DBT_INDIRECT_SELECTION", None)  # dbt's default, eager (see above)
     invocation = dbt.cli(args, context=context, raise_on_error=False)
-    held = []  # completed once dbt has released the warehouse
-    for event in invocation.stream():
-        if _needs_the_warehouse(event):
-            held.append(event)
-        else:
-            yield event
-    if held:
-        with warehouse.connect(read_only=True) as conn:
-            yield from (_complete(event, conn, invocation.manifest) for event in held)
+    held = list(invocation.stream())
+    statuses = Counter(result["status"] for result in invocation.get_artifact("run_results.json")["results"])
+    context.log.info(f"dbt {args[0]}: {tally(statuses)}")
+    with warehouse.connect(read_only=True) as conn:
+        for event in held:
+            yield _complete(event, conn, invocation.manifest)
     if error := invocation.get_error():
         raise error
 
@@ -114,27 +105,34 @@ def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str
 CHART_OUTPUTS = {key.to_python_identifier(): key for key in CHARTS}
 
 
-def _needs_the_warehouse(event) -> bool:
-    """A failed check (its failing rows) or a charted mart (its chart)."""
-    if isinstance(event, dg.AssetCheckResult):
-        return not event.passed
-    return isinstance(event, dg.Output) and event.output_name in CHART_OUTPUTS
-
-
-def _complete(event, conn, manifest: Mapping[str, Any]):
+def _complete(event, conn: duckdb.DuckDBPyConnection, manifest: Mapping[str, Any]):
+    """A model's output with its row count (and a bloc mart's chart); a failed check
+    with a sample of its failing rows (dbt stores them as a view in schema audit)."""
     if isinstance(event, dg.Output):
-        chart = CHARTS[CHART_OUTPUTS[event.output_name]](conn)
-        return dg.Output(None, output_name=event.output_name, metadata={**event.metadata, "chart": chart})
-    node = manifest["nodes"][event.metadata["unique_id"].value]
-    relation = f"{node['schema']}.{node['alias']}"
-    try:
-        sample = warehouse.markdown_preview(conn, f"select * from {relation}", FAILING_ROWS_SAMPLE)
-    except duckdb.Error as error:  # a test that errored has no stored rows
-        sample = f"(no failing rows stored: {error})"
-    return event._replace(
-        metadata={
-            **event.metadata,
-            "failing_rows_relation": relation,
-            "failing_rows_sample": dg.MetadataValue.md(sample),
-        }
-    )
+        node = manifest["nodes"].get(event.metadata["unique_id"].value, {})
+        metadata = dict(event.metadata)
+        if node.get("resource_type") == "model":
+            metadata["dagster/row_count"] = _count(conn, node)
+        if event.output_name in CHART_OUTPUTS:
+            metadata["chart"] = CHARTS[CHART_OUTPUTS[event.output_name]](conn)
+        return dg.Output(None, output_name=event.output_name, metadata=metadata)
+    if isinstance(event, dg.AssetCheckResult) and not event.passed:
+        node = manifest["nodes"][event.metadata["unique_id"].value]
+        relation = f"{node['schema']}.{node['alias']}"
+        try:
+            sample = warehouse.markdown_preview(conn, f"select * from {relation}", FAILING_ROWS_SAMPLE)
+        except duckdb.Error as error:  # a test that errored has no stored rows
+            sample = f"(no failing rows stored: {error})"
+        return event._replace(
+            metadata={
+                **event.metadata,
+                "failing_rows_relation": relation,
+                "failing_rows_sample": dg.MetadataValue.md(sample),
+            }
+        )
+    return event
+
+
+def _count(conn: duckdb.DuckDBPyConnection, node: Mapping[str, Any]) -> int:
+    (rows,) = conn.execute(f'select count(*) from "{node["schema"]}"."{node["alias"]}"').fetchone()
+    return rows
