@@ -1,4 +1,5 @@
-"""A short text summary of the warehouse: what was landed and quarantined, and the marts."""
+"""A short text summary of the warehouse: what was landed and quarantined, where the
+landed trade rows went (read from the marts that count them), and the marts."""
 
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def render(warehouse: Path) -> str:
             from latest group by source order by source
             """,
         )
+        lines += _reach(conn)
         lines += ["", "Marts (rows):"]
         for schema in ("marts",):
             names = [
@@ -41,6 +43,40 @@ def render(warehouse: Path) -> str:
                 (count,) = conn.execute(f'select count(*) from "{schema}"."{name}"').fetchone()
                 lines.append(f"  {schema}.{name:<40} {count:>12,}")
     return "\n".join(lines)
+
+
+def _reach(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Where the landed trade rows went, per source and year (marts.mart_landing_reach),
+    and how many Comtrade World totals their partners do not add up to
+    (marts.mart_comtrade_coverage): read as the marts computed them."""
+    (built,) = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = 'marts' "
+        "and table_name in ('mart_landing_reach', 'mart_comtrade_coverage')"
+    ).fetchall()[0]
+    if built < 2:
+        return []
+    lines = ["", "Landed trade rows, where they went (marts.mart_landing_reach):"]
+    lines += _table(
+        conn,
+        """
+        select source, cast(year as varchar) as year, rows_landed,
+               rows_in_fct_trade_reported as in_fct_trade_reported,
+               rows_into_fct_trade as into_fct_trade, rows_excluded_breakdown as breakdowns,
+               rows_excluded_not_goods + rows_excluded_other_flow + rows_excluded_unresolved_country
+                   as other_excluded
+        from marts.mart_landing_reach order by source, year
+        """,
+    )
+    (gaps, compared) = conn.execute(
+        "select count(*) filter (where not is_partner_sum_complete), count(*) from marts.mart_comtrade_coverage"
+    ).fetchall()[0]
+    if gaps:
+        lines += [
+            "",
+            f"Coverage: the partners landed do not add up to World in {gaps:,} of {compared:,} Comtrade "
+            "totals (a partial download; see marts.mart_comtrade_coverage).",
+        ]
+    return lines
 
 
 def _table(conn: duckdb.DuckDBPyConnection, sql: str) -> list[str]:

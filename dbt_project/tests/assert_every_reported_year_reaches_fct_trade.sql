@@ -1,5 +1,6 @@
-{{ config(meta={'dagster': {'ref': {'name': 'fct_trade'}}}) }}
--- Coverage: every reporter-year present in the landed files is present in fct_trade
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'fct_trade'}}}) }}
+-- Coverage, reported not enforced (a warning: a download of a few years or reporters
+-- is valid): every reporter-year present in the landed files is present in fct_trade
 -- (as the exporter or the importer of some flow), and the bloc core (CJK and the
 -- USA) has annual flows in every year of the covered range (the first to the last
 -- year fct_trade holds). Lists each missing reporter-year and where it came from.
@@ -10,7 +11,7 @@ with reported as (
 ),
 
 countries as (
-    select iso3, reporter_code from {{ ref('dim_country') }}
+    select iso3, reporter_code from {{ ref('int_countries_joined') }}
 ),
 
 in_fct as (

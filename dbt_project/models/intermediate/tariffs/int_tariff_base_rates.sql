@@ -1,6 +1,7 @@
 -- MFN and preferential rates for every importer x exporter x HS6 x year that trades
 -- or has a preference. A year beyond the tariff files' coverage (WITS lags, e.g.
--- 2025) takes the latest earlier schedule: tariff_year says which.
+-- 2025) takes the latest earlier schedule: tariff_year says which. Incremental by
+-- year (tag yearly).
 with mfn_source as (
     select * from {{ ref('stg_wits__mfn_tariffs') }} where hs_edition = '{{ var("hs_edition") }}'
 ),
@@ -10,7 +11,7 @@ preferential_source as (
 ),
 
 countries as (
-    select iso3, iso_numeric from {{ ref('dim_country') }}
+    select iso3, iso_numeric from {{ ref('int_countries_joined') }}
 ),
 
 mfn as (
@@ -32,10 +33,10 @@ preferential as (
 ),
 
 traded as (
-    -- one row each already (fct_trade's grain, one annual period a year): no distinct
-    -- over millions of rows
+    -- the traded universe: the annual flows of the reconciled intermediate (fct_trade's
+    -- rows, one each already: no distinct over millions of rows)
     select year, importer_iso3, exporter_iso3, hs6
-    from {{ ref('fct_trade') }}
+    from {{ ref('int_trade_flows_reconciled') }}
     where period_type = 'annual' {{ in_run_years() }}
 ),
 

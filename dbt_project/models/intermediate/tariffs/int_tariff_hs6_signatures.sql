@@ -6,7 +6,7 @@ with measures as (
 ),
 
 products as (
-    select hs6 from {{ ref('dim_product') }}
+    select hs6 from {{ ref('int_products_listed') }}
 ),
 
 matches as (

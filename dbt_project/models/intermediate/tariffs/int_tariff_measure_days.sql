@@ -11,6 +11,8 @@
 --      measures for every partner that are in force the same day;
 --   3. IEEPA measures do not apply to goods under a Section 232 measure that day;
 --   4. what remains stacks.
+-- Incremental by year (tag yearly): the pairs of a year are those of
+-- int_tariff_base_rates that year, the only ones int_tariff_additional_monthly joins.
 with measures as (
     select * from {{ ref('stg_measures__tariff_measures') }}
     where not is_scope_listed_elsewhere
@@ -21,13 +23,19 @@ signatures as (
 ),
 
 pairs as (
-    -- every importer that imposes a measure, against every partner it trades with
-    select distinct importer_iso3, exporter_iso3
-    from {{ ref('fct_trade') }}
-    where importer_iso3 in (select imposing_iso3 from measures)
+    -- every importer that imposes a measure, against every partner it has a rate for
+    -- that year (int_tariff_base_rates: it trades with it, or grants it a preference)
+    select distinct year, importer_iso3, exporter_iso3
+    from {{ ref('int_tariff_base_rates') }}
+    where importer_iso3 in (select imposing_iso3 from measures) {{ in_run_years() }}
+),
+
+run_years as (
+    select distinct year from pairs
 ),
 
 measure_days as (
+    -- the days each measure is in force, within the years of the run that have pairs
     select
         measures.*,
         cast(day as date) as day,
@@ -38,10 +46,12 @@ measure_days as (
                   make_date({{ var('last_year') }}, 12, 31)) + interval 1 day,
             interval 1 day
         ) as days(day)
+    where cast(year(day) as integer) in (select year from run_years)
 ),
 
 applicable as (
     select
+        pairs.year,
         pairs.importer_iso3,
         pairs.exporter_iso3,
         signatures.signature,
@@ -53,7 +63,8 @@ applicable as (
         measure_days.rate_kind,
     from pairs
     inner join measure_days
-        on measure_days.imposing_iso3 = pairs.importer_iso3
+        on cast(year(measure_days.day) as integer) = pairs.year
+        and measure_days.imposing_iso3 = pairs.importer_iso3
         and (measure_days.applies_to_all_partners or measure_days.target_iso3 = pairs.exporter_iso3)
     inner join signatures on list_contains(signatures.measure_ids, measure_days.measure_id)
 ),

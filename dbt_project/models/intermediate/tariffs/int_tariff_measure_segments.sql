@@ -1,8 +1,10 @@
 -- The days of int_tariff_measure_days collapsed into segments per month: within a
 -- segment the same additional rate applies and the same all-in rates, so that an
 -- HS6 row needs only a handful of segments to day-weight its additional duty.
+-- Incremental by year (tag yearly).
 with measure_days as (
     select * from {{ ref('int_tariff_measure_days') }}
+    where true {{ in_run_years() }}
 ),
 
 daily as (

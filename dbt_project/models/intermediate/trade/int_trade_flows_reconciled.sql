@@ -13,7 +13,7 @@ baci as (
 ),
 
 countries as (
-    select iso3, reporter_code from {{ ref('dim_country') }}
+    select iso3, reporter_code from {{ ref('int_countries_joined') }}
 ),
 
 baci_flows as (

@@ -7,7 +7,7 @@ with comtrade as (
 ),
 
 countries as (
-    select iso3, reporter_code from {{ ref('dim_country') }}
+    select iso3, reporter_code from {{ ref('int_countries_joined') }}
 ),
 
 hs6_records as (

@@ -4,6 +4,8 @@
 -- Membership rule: a country counts in year y when it is a member on 1 July of y
 -- (valid_from <= 1 July <= valid_to, valid_to inclusive, null = still a member).
 -- Formulas and their sources: see the model's YAML.
+-- Built after dim_bloc, so the relationship check of bloc_code runs with the mart:
+-- depends_on: {{ ref('dim_bloc') }}
 with trade as (
     select * from {{ ref('fct_trade') }}
     where true {{ in_run_years() }}

@@ -3,6 +3,8 @@
 -- day-weighted annual rates; monthly periods (where monthly flows exist) use
 -- fct_tariff_monthly, so 2025 shows the step at each measure's start.
 -- Membership rule (as mart_bloc_trade_annual): a member on 1 July of the year.
+-- Built after dim_bloc, so the relationship check of bloc_code runs with the mart:
+-- depends_on: {{ ref('dim_bloc') }}
 with trade as (
     select * from {{ ref('fct_trade') }}
     where importer_iso3 = 'USA' and exporter_iso3 != 'USA' {{ in_run_years() }}

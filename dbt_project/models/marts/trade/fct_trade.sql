@@ -1,5 +1,10 @@
 -- Incremental by year: with vars year_from / year_to (what a yearly partition passes)
 -- only those years are recomputed and replaced; without them every year is.
+-- The dimensions are built first, so the relationship checks (and the check that
+-- dim_product covers every HS6 code) run with the fact:
+-- depends_on: {{ ref('dim_country') }}
+-- depends_on: {{ ref('dim_period') }}
+-- depends_on: {{ ref('dim_product') }}
 with reconciled as (
     select * from {{ ref('int_trade_flows_reconciled') }}
     where true {{ in_run_years() }}

@@ -1,5 +1,3 @@
--- Partitioned by year with the trade models it feeds (tag yearly, see fct_trade).
-{{ config(tags=['yearly']) }}
 with source as (
     select * from {{ source('baci', 'baci_flows') }}
 ),

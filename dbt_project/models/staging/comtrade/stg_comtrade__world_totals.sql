@@ -1,13 +1,19 @@
--- Partitioned by year with the trade models it feeds (tag yearly, see fct_trade).
-{{ config(tags=['yearly']) }}
--- The partner-World records (partnerCode 0): the reporter's total over all partners,
--- used to check that partners add up, never added to the bilateral rows.
+-- The partner-World records (partnerCode 0) that are totals over every breakdown:
+-- the reporter's total over all partners, compared with the partner sum in
+-- mart_comtrade_coverage and kept as partner WLD in fct_trade_reported, never added
+-- to the bilateral rows.
 with source as (
     select * from {{ source('comtrade', 'comtrade_flows') }}
 ),
 
-totals as (
-    {{ comtrade_breakdown_totals('source') }}
+records as (
+    {{ comtrade_records('source') }}
+),
+
+final as (
+    select * exclude (excluded_as)
+    from records
+    where excluded_as is null and partner_code = 0
 )
 
-select * from totals where partner_code = 0
+select * from final

@@ -1,6 +1,13 @@
-{#- Comtrade goods records that are totals over every breakdown, renamed and typed.
-    Shared by stg_comtrade__flows (bilateral) and stg_comtrade__world_totals. -#}
-{% macro comtrade_breakdown_totals(relation) %}
+{#- Every landed Comtrade record, renamed and typed, with `excluded_as`: why the record
+    cannot be summed with the others (null for a goods record that is a total over
+    every breakdown). Comtrade repeats a flow by second partner (partner2Code), customs
+    procedure (customsCode), mode of supply (mosCode) and mode of transport (motCode);
+    the total of each breakdown has the code 0 / C00 / '0' / 0 (null or empty in older
+    files and in API downloads fetched without them), and adding a breakdown row to its
+    total double counts. Codes are compared trimmed (the real API CSV writes mosCode
+    "0 "). The one rule shared by stg_comtrade__records, stg_comtrade__flows and
+    stg_comtrade__world_totals. -#}
+{% macro comtrade_records(relation) %}
     select
         "reporterCode" as reporter_code,
         "reporterISO" as reporter_iso,
@@ -30,12 +37,14 @@
         case when "qtyUnitCode" = -1 then null else "qtyUnitAbbr" end as quantity_unit,
         "isReported" as is_reported,
         "isAggregate" as is_aggregate,
+        case
+            when coalesce("typeCode", 'C') != 'C' then 'not goods (typeCode ' || "typeCode" || ')'
+            when coalesce("partner2Code", 0) != 0 then 'breakdown by second partner'
+            when coalesce(nullif(trim("customsCode"), ''), 'C00') != 'C00' then 'breakdown by customs procedure'
+            when coalesce(nullif(trim("mosCode"), ''), '0') != '0' then 'breakdown by mode of supply'
+            when coalesce("motCode", 0) != 0 then 'breakdown by mode of transport'
+        end as excluded_as,
         _source_file as source_file,
         _line_number as source_line_number,
     from {{ relation }}
-    where "typeCode" = 'C'
-      and coalesce("partner2Code", 0) = 0
-      and coalesce("customsCode", 'C00') = 'C00'
-      and coalesce("mosCode", '0') = '0'
-      and coalesce("motCode", 0) = 0
 {% endmacro %}
