@@ -151,3 +151,10 @@ def test_tests_of_yearly_models_are_attached_to_yearly_models_and_run_with_them(
         outside = [nodes[p]["name"] for p in _parents(test) if p not in built_by_a_yearly_run]
         assert not outside, f"{test['name']} reads {outside}, which a yearly run does not build"
     assert checked > 0
+
+
+def test_the_yearly_tag_is_set_in_dbt_project_yml_only(nodes):
+    """One place (dbt_project.yml, the anchor that also makes the tables incremental by
+    year): no model sets tags itself."""
+    for n in _models(nodes).values():
+        assert "tags=" not in n["raw_code"].replace(" ", ""), n["name"]
