@@ -37,8 +37,14 @@ def _layer(node) -> str:
     if node["resource_type"] != "model":
         return node["resource_type"]  # seed, source, ...
     name = node["name"]
-    for prefix, layer in (("stg_", "staging"), ("int_", "intermediate"), ("dim_", "dimension"),
-                          ("bridge_", "dimension"), ("fct_", "fact"), ("mart_", "metric")):
+    for prefix, layer in (
+        ("stg_", "staging"),
+        ("int_", "intermediate"),
+        ("dim_", "dimension"),
+        ("bridge_", "dimension"),
+        ("fct_", "fact"),
+        ("mart_", "metric"),
+    ):
         if name.startswith(prefix):
             return layer
     raise AssertionError(f"model {name} has no layer prefix")
@@ -62,8 +68,10 @@ def _ancestors(nodes) -> callable:
 def test_staging_reads_sources_only(nodes):
     offenders = [
         (n["name"], nodes[p]["name"])
-        for n in _models(nodes).values() if _layer(n) == "staging"
-        for p in _parents(n) if nodes[p]["resource_type"] != "source"
+        for n in _models(nodes).values()
+        if _layer(n) == "staging"
+        for p in _parents(n)
+        if nodes[p]["resource_type"] != "source"
     ]
     assert not offenders
 
@@ -72,8 +80,10 @@ def test_no_staging_or_intermediate_model_reads_a_mart(nodes):
     allowed = {"source", "seed", "staging", "intermediate"}
     offenders = [
         (n["name"], nodes[p]["name"])
-        for n in _models(nodes).values() if _layer(n) in ("staging", "intermediate")
-        for p in _parents(n) if _layer(nodes[p]) not in allowed
+        for n in _models(nodes).values()
+        if _layer(n) in ("staging", "intermediate")
+        for p in _parents(n)
+        if _layer(nodes[p]) not in allowed
     ]
     assert not offenders
 
@@ -81,8 +91,10 @@ def test_no_staging_or_intermediate_model_reads_a_mart(nodes):
 def test_no_dimension_reads_a_fact_or_metric_mart(nodes):
     offenders = [
         (n["name"], nodes[p]["name"])
-        for n in _models(nodes).values() if _layer(n) == "dimension"
-        for p in _parents(n) if _layer(nodes[p]) in ("fact", "metric")
+        for n in _models(nodes).values()
+        if _layer(n) == "dimension"
+        for p in _parents(n)
+        if _layer(nodes[p]) in ("fact", "metric")
     ]
     assert not offenders
 
@@ -90,8 +102,10 @@ def test_no_dimension_reads_a_fact_or_metric_mart(nodes):
 def test_facts_read_no_metric_mart(nodes):
     offenders = [
         (n["name"], nodes[p]["name"])
-        for n in _models(nodes).values() if _layer(n) == "fact"
-        for p in _parents(n) if _layer(nodes[p]) == "metric"
+        for n in _models(nodes).values()
+        if _layer(n) == "fact"
+        for p in _parents(n)
+        if _layer(nodes[p]) == "metric"
     ]
     assert not offenders
 
@@ -100,8 +114,10 @@ def test_nothing_outside_the_yearly_set_reads_it(nodes):
     ancestors = _ancestors(nodes)
     offenders = [
         (n["name"], nodes[a]["name"])
-        for uid, n in _models(nodes).items() if not _is_yearly(n)
-        for a in ancestors(uid) if _is_yearly(nodes[a])
+        for uid, n in _models(nodes).items()
+        if not _is_yearly(n)
+        for a in ancestors(uid)
+        if _is_yearly(nodes[a])
     ]
     assert not offenders
 
@@ -109,11 +125,24 @@ def test_nothing_outside_the_yearly_set_reads_it(nodes):
 def test_the_yearly_set_is_what_the_docs_say(nodes):
     yearly = {n["name"] for n in _models(nodes).values() if _is_yearly(n)}
     assert {
-        "stg_comtrade__flows", "stg_comtrade__world_totals", "stg_baci__flows",
-        "int_trade_flows_reported", "int_trade_flows_reconciled", "fct_trade",
-        "fct_trade_reported", "mart_mirror_gaps", "mart_bloc_trade_annual", "fct_tariff",
+        "stg_comtrade__flows",
+        "stg_comtrade__world_totals",
+        "stg_baci__flows",
+        "int_trade_flows_reported",
+        "int_trade_flows_reconciled",
+        "fct_trade",
+        "fct_trade_reported",
+        "mart_mirror_gaps",
+        "mart_bloc_trade_annual",
+        "fct_tariff",
     } <= yearly
-    assert not yearly & {"dim_country", "dim_product", "int_countries_joined", "int_products_listed", "fct_macro"}
+    assert not yearly & {
+        "dim_country",
+        "dim_product",
+        "int_countries_joined",
+        "int_products_listed",
+        "fct_macro",
+    }
     # a yearly table is incremental by year (the config comes with the tag)
     for n in _models(nodes).values():
         if _is_yearly(n) and n["config"]["materialized"] != "view":
