@@ -88,6 +88,17 @@ def test_no_staging_or_intermediate_model_reads_a_mart(nodes):
     assert not offenders
 
 
+def test_marts_read_intermediate_seeds_and_marts_only(nodes):
+    offenders = [
+        (n["name"], nodes[p]["name"])
+        for n in _models(nodes).values()
+        if _layer(n) in ("dimension", "fact", "metric")
+        for p in _parents(n)
+        if _layer(nodes[p]) in ("source", "staging")
+    ]
+    assert not offenders
+
+
 def test_no_dimension_reads_a_fact_or_metric_mart(nodes):
     offenders = [
         (n["name"], nodes[p]["name"])
