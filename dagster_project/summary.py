@@ -68,7 +68,8 @@ def _reach(conn: duckdb.DuckDBPyConnection) -> list[str]:
         """,
     )
     (gaps, compared) = conn.execute(
-        "select count(*) filter (where not is_partner_sum_complete), count(*) from marts.mart_comtrade_coverage"
+        "select count(*) filter (where not is_partner_sum_complete), count(*) "
+        "from marts.mart_comtrade_coverage"
     ).fetchall()[0]
     if gaps:
         lines += [

@@ -37,8 +37,14 @@ def _layer(node) -> str:
     if node["resource_type"] != "model":
         return node["resource_type"]  # seed, source, ...
     name = node["name"]
-    for prefix, layer in (("stg_", "staging"), ("int_", "intermediate"), ("dim_", "dimension"),
-                          ("bridge_", "dimension"), ("fct_", "fact"), ("mart_", "metric")):
+    for prefix, layer in (
+        ("stg_", "staging"),
+        ("int_", "intermediate"),
+        ("dim_", "dimension"),
+        ("bridge_", "dimension"),
+        ("fct_", "fact"),
+        ("mart_", "metric"),
+    ):
         if name.startswith(prefix):
             return layer
     raise AssertionError(f"model {name} has no layer prefix")
@@ -62,8 +68,10 @@ def _ancestors(nodes) -> callable:
 def test_staging_reads_sources_only(nodes):
     offenders = [
         (n["name"], nodes[p]["name"])
-        for n in _models(nodes).values() if _layer(n) == "staging"
-        for p in _parents(n) if nodes[p]["resource_type"] != "source"
+        for n in _models(nodes).values()
+        if _layer(n) == "staging"
+        for p in _parents(n)
+        if nodes[p]["resource_type"] != "source"
     ]
     assert not offenders
 
@@ -72,8 +80,21 @@ def test_no_staging_or_intermediate_model_reads_a_mart(nodes):
     allowed = {"source", "seed", "staging", "intermediate"}
     offenders = [
         (n["name"], nodes[p]["name"])
-        for n in _models(nodes).values() if _layer(n) in ("staging", "intermediate")
-        for p in _parents(n) if _layer(nodes[p]) not in allowed
+        for n in _models(nodes).values()
+        if _layer(n) in ("staging", "intermediate")
+        for p in _parents(n)
+        if _layer(nodes[p]) not in allowed
+    ]
+    assert not offenders
+
+
+def test_marts_read_intermediate_seeds_and_marts_only(nodes):
+    offenders = [
+        (n["name"], nodes[p]["name"])
+        for n in _models(nodes).values()
+        if _layer(n) in ("dimension", "fact", "metric")
+        for p in _parents(n)
+        if _layer(nodes[p]) in ("source", "staging")
     ]
     assert not offenders
 
@@ -81,8 +102,10 @@ def test_no_staging_or_intermediate_model_reads_a_mart(nodes):
 def test_no_dimension_reads_a_fact_or_metric_mart(nodes):
     offenders = [
         (n["name"], nodes[p]["name"])
-        for n in _models(nodes).values() if _layer(n) == "dimension"
-        for p in _parents(n) if _layer(nodes[p]) in ("fact", "metric")
+        for n in _models(nodes).values()
+        if _layer(n) == "dimension"
+        for p in _parents(n)
+        if _layer(nodes[p]) in ("fact", "metric")
     ]
     assert not offenders
 
@@ -90,8 +113,10 @@ def test_no_dimension_reads_a_fact_or_metric_mart(nodes):
 def test_facts_read_no_metric_mart(nodes):
     offenders = [
         (n["name"], nodes[p]["name"])
-        for n in _models(nodes).values() if _layer(n) == "fact"
-        for p in _parents(n) if _layer(nodes[p]) == "metric"
+        for n in _models(nodes).values()
+        if _layer(n) == "fact"
+        for p in _parents(n)
+        if _layer(nodes[p]) == "metric"
     ]
     assert not offenders
 
@@ -100,8 +125,10 @@ def test_nothing_outside_the_yearly_set_reads_it(nodes):
     ancestors = _ancestors(nodes)
     offenders = [
         (n["name"], nodes[a]["name"])
-        for uid, n in _models(nodes).items() if not _is_yearly(n)
-        for a in ancestors(uid) if _is_yearly(nodes[a])
+        for uid, n in _models(nodes).items()
+        if not _is_yearly(n)
+        for a in ancestors(uid)
+        if _is_yearly(nodes[a])
     ]
     assert not offenders
 
@@ -109,11 +136,24 @@ def test_nothing_outside_the_yearly_set_reads_it(nodes):
 def test_the_yearly_set_is_what_the_docs_say(nodes):
     yearly = {n["name"] for n in _models(nodes).values() if _is_yearly(n)}
     assert {
-        "stg_comtrade__flows", "stg_comtrade__world_totals", "stg_baci__flows",
-        "int_trade_flows_reported", "int_trade_flows_reconciled", "fct_trade",
-        "fct_trade_reported", "mart_mirror_gaps", "mart_bloc_trade_annual", "fct_tariff",
+        "stg_comtrade__flows",
+        "stg_comtrade__world_totals",
+        "stg_baci__flows",
+        "int_trade_flows_reported",
+        "int_trade_flows_reconciled",
+        "fct_trade",
+        "fct_trade_reported",
+        "mart_mirror_gaps",
+        "mart_bloc_trade_annual",
+        "fct_tariff",
     } <= yearly
-    assert not yearly & {"dim_country", "dim_product", "int_countries_joined", "int_products_listed", "fct_macro"}
+    assert not yearly & {
+        "dim_country",
+        "dim_product",
+        "int_countries_joined",
+        "int_products_listed",
+        "fct_macro",
+    }
     # a yearly table is incremental by year (the config comes with the tag)
     for n in _models(nodes).values():
         if _is_yearly(n) and n["config"]["materialized"] != "view":
@@ -151,3 +191,10 @@ def test_tests_of_yearly_models_are_attached_to_yearly_models_and_run_with_them(
         outside = [nodes[p]["name"] for p in _parents(test) if p not in built_by_a_yearly_run]
         assert not outside, f"{test['name']} reads {outside}, which a yearly run does not build"
     assert checked > 0
+
+
+def test_the_yearly_tag_is_set_in_dbt_project_yml_only(nodes):
+    """One place (dbt_project.yml, the anchor that also makes the tables incremental by
+    year): no model sets tags itself."""
+    for n in _models(nodes).values():
+        assert "tags=" not in n["raw_code"].replace(" ", ""), n["name"]
