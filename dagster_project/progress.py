@@ -3,7 +3,7 @@
 Two Dagster loggers for `python -m dagster_project run` (`make run`):
 - `progress`: one line per asset materialised (with its row count), a line per check
   that warned or failed (with a few of its failing rows), a step that failed, and the
-  summary lines the assets log (the landing of each source, dbt's result counts);
+  summary lines the assets log with `summarise` (each source's files, dbt's counts);
 - `logfile`: every Dagster event and log line, to a file whose path the build prints.
 Runs launched from the UI use Dagster's default console logger; the instance's
 event log holds everything either way.
@@ -16,6 +16,14 @@ from collections import Counter
 import dagster as dg
 
 SAMPLE_ROWS = 5  # of a failed check's failing rows, on the console
+
+
+SUMMARY_MARK = "» "  # begins the log lines an asset writes for the console
+
+
+def summarise(log, text: str) -> None:
+    """Log a line that the progress display shows (other log lines go to the file only)."""
+    log.info(SUMMARY_MARK + text)
 
 
 def tally(counts: Counter) -> str:
@@ -43,10 +51,8 @@ class ProgressHandler(logging.Handler):
         meta = _meta(record)
         event = meta.get("dagster_event")
         if event is None:
-            # the assets' own summary lines (INFO); Dagster's and libraries' chatter is DEBUG
-            if record.levelno < logging.INFO:
-                return None
-            return f"  {meta.get('orig_message', record.getMessage())}"
+            message = meta.get("orig_message", "")
+            return f"  {message[len(SUMMARY_MARK) :]}" if message.startswith(SUMMARY_MARK) else None
         if event.is_step_failure:
             error = event.step_failure_data.error
             return f"✗ step {event.step_key} failed: {error.message.strip() if error else ''}"

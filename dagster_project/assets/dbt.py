@@ -28,7 +28,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .. import settings, warehouse
 from ..charts import CHARTS
-from ..progress import tally
+from ..progress import summarise, tally
 from ..resources import DBT_PROJECT, build_args
 from . import OWNER
 from .partitions import ONE_RUN_PER_RANGE, YEARLY, partition_years
@@ -36,8 +36,14 @@ from .partitions import ONE_RUN_PER_RANGE, YEARLY, partition_years
 YEARLY_MODELS = "tag:yearly"
 FAILING_ROWS_SAMPLE = 10
 # What a change upstream (a landed file, a rebuilt year) sets off: the assets it feeds,
-# once nothing they read is missing or in progress (Dagster's declarative automation).
-AUTOMATION = dg.AutomationCondition.eager()
+# for the years it changed, once nothing they read is missing or in progress (Dagster's
+# declarative automation). Eager, but for every year, not only the latest partition: a
+# BACI release revises past years. A year whose landing never ran stays unrequested.
+AUTOMATION = (
+    dg.AutomationCondition.eager()
+    .without(dg.AutomationCondition.in_latest_time_window())
+    .with_label("eager, every year")
+)
 
 
 class TradeblocTranslator(DagsterDbtTranslator):
@@ -94,7 +100,7 @@ def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     held = list(invocation.stream())
     statuses = Counter(result["status"] for result in invocation.get_artifact("run_results.json")["results"])
-    context.log.info(f"dbt {args[0]}: {tally(statuses)}")
+    summarise(context.log, f"dbt {args[0]}: {tally(statuses)}")
     with warehouse.connect(read_only=True) as conn:
         for event in held:
             yield _complete(event, conn, invocation.manifest)
@@ -111,7 +117,7 @@ def _complete(event, conn: duckdb.DuckDBPyConnection, manifest: Mapping[str, Any
     if isinstance(event, dg.Output):
         node = manifest["nodes"].get(event.metadata["unique_id"].value, {})
         metadata = dict(event.metadata)
-        if node.get("resource_type") == "model":
+        if node.get("resource_type") in ("model", "seed"):
             metadata["dagster/row_count"] = _count(conn, node)
         if event.output_name in CHART_OUTPUTS:
             metadata["chart"] = CHARTS[CHART_OUTPUTS[event.output_name]](conn)

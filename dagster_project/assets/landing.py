@@ -8,7 +8,7 @@ from .. import settings, warehouse
 from ..landing import SOURCE_KINDS, reference
 from ..landing.formats import RawTable, SourceKind
 from ..landing.loader import land_source
-from ..progress import tally
+from ..progress import summarise, tally
 from . import OWNER
 from .partitions import ONE_RUN_PER_RANGE, YEARLY, YEARLY_KINDS, partition_years
 
@@ -108,7 +108,7 @@ def landing_asset(kind: SourceKind) -> dg.AssetsDefinition:
                     },
                 )
         # One line, not one per file: each is an event the instance stores (the table is in the metadata).
-        context.log.info(f"raw/{kind.name}/: {tally(Counter(f.status for f in report.files))}")
+        summarise(context.log, f"raw/{kind.name}/: {tally(Counter(f.status for f in report.files))}")
         failures = [f.message for f in report.failures]
         yield dg.AssetCheckResult(
             asset_key=files_check.asset_key,
