@@ -75,56 +75,42 @@ class Detected:
 
 @dataclass
 class Text:
-    """What the hash pass learned: the SHA-256 of the bytes, and of the text they
-    hold (decompressed): its physical lines and which of them are empty."""
+    """What the hash pass learned: the SHA-256 of the bytes, and of the text they hold
+    (decompressed): its physical lines, which of them are empty, the first not UTF-8."""
 
     sha256: str = ""
     lines: int = 0
     empty_lines: list[int] = field(default_factory=list)
+    not_utf8_line: int | None = None
     _hash: object = field(default_factory=hashlib.sha256, repr=False)
+    _utf8: object = field(default_factory=codecs.getincrementaldecoder("utf-8"), repr=False)
     _tail: bytes = b"\n"  # the text before its first byte acts as a line end
-    _last: bytes = b""
-    _utf8: object = field(default_factory=lambda: codecs.getincrementaldecoder("utf-8")(), repr=False)
-    not_utf8_line: int | None = None  # the first line with bytes that are not UTF-8
 
-    def hash(self, data: bytes) -> None:
+    def feed(self, data: bytes, text: bytes | None = None) -> None:
+        """Hash the next bytes; count the lines of their text (the bytes, unless given)."""
         self._hash.update(data)
-
-    def text(self, data: bytes) -> None:
-        """Count the lines of the next piece of text, and note each empty line."""
-        if not data:
-            return
+        text = data if text is None else text
         if self.not_utf8_line is None:
             try:
-                self._utf8.decode(data)
+                self._utf8.decode(text)
             except UnicodeDecodeError as error:
-                self.not_utf8_line = self.lines + data.count(b"\n", 0, error.start) + 1
-        joined, base = self._tail + data, self.lines - self._tail.count(b"\n")
-        starts = []
-        for pattern in (b"\n\n", b"\n\r\n"):
-            at = joined.find(pattern)
-            while at != -1:
-                if at + len(pattern) > len(self._tail):  # not found in the piece before
-                    starts.append(at)
-                at = joined.find(pattern, at + 1)
-        counted, position = base, 0
-        for at in sorted(starts):  # the empty line is the one after the first line break
-            counted += joined.count(b"\n", position, at + 1)
-            position = at + 1
-            self.empty_lines.append(counted + 1)
-        self.lines += data.count(b"\n")
-        self._tail, self._last = joined[-2:], data[-1:]
+                self.not_utf8_line = self.lines + text.count(b"\n", 0, error.start) + 1
+        joined, counted, position = self._tail + text, self.lines - self._tail.count(b"\n"), 0
+        for match in re.finditer(rb"\n(?=(\r?\n))", joined):  # a line end, then an empty line
+            if match.end(1) > len(self._tail):  # not found in the bytes before
+                counted += joined.count(b"\n", position, match.end(0))
+                position = match.end(0)
+                self.empty_lines.append(counted + 1)
+        self.lines += text.count(b"\n")
+        self._tail = joined[-2:]
 
     def done(self) -> Text:
         self.sha256 = self._hash.hexdigest()
-        if self.not_utf8_line is None:
-            try:
-                self._utf8.decode(b"", final=True)
-            except UnicodeDecodeError:  # the text ends inside a character
-                self.not_utf8_line = self.lines + (self._last != b"\n")
-        if self._last not in (b"", b"\n"):  # a last line without a line break
-            self.lines += 1
-        self.empty_lines.sort()
+        try:
+            self._utf8.decode(b"", final=True)
+        except UnicodeDecodeError:  # the text ends inside a character
+            self.not_utf8_line = self.not_utf8_line or self.lines + 1
+        self.lines += self._tail[-1:] != b"\n"  # a last line without its line end
         return self
 
 
@@ -140,14 +126,10 @@ def scan(path: Path, name: str) -> Text:
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(1 << 22):
-                text.hash(chunk)
-                if inflate is None:
-                    text.text(chunk)
-                    continue
-                text.text(inflate.decompress(chunk))
-                while inflate.eof and inflate.unused_data:  # a gzip of several members
+                text.feed(chunk, inflate and inflate.decompress(chunk))
+                while inflate and inflate.eof and inflate.unused_data:  # a gzip of several members
                     rest, inflate = inflate.unused_data, zlib.decompressobj(wbits=31)
-                    text.text(inflate.decompress(rest))
+                    text.feed(b"", inflate.decompress(rest))
         if inflate is not None and not inflate.eof:
             raise zlib.error("incomplete")
     except zlib.error:

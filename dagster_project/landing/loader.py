@@ -29,7 +29,7 @@ import zipfile
 import zlib
 from collections.abc import Collection
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,28 +44,14 @@ from .years import archive_members, file_years
 LEDGER = "raw._landing_ledger"
 QUARANTINE = "raw._quarantine"
 _LEDGER_COLUMNS = """
-    event_id BIGINT PRIMARY KEY,
-    path VARCHAR NOT NULL,
-    source VARCHAR NOT NULL,
-    size_bytes BIGINT,
-    sha256 VARCHAR,
-    format VARCHAR,
-    raw_table VARCHAR,
-    rows_read BIGINT,
-    rows_loaded BIGINT,
-    rows_quarantined BIGINT,
-    status VARCHAR NOT NULL,
-    message VARCHAR,
-    landed_at TIMESTAMP NOT NULL
+    event_id BIGINT PRIMARY KEY, path VARCHAR NOT NULL, source VARCHAR NOT NULL,
+    size_bytes BIGINT, sha256 VARCHAR, format VARCHAR, raw_table VARCHAR,
+    rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT,
+    status VARCHAR NOT NULL, message VARCHAR, landed_at TIMESTAMP NOT NULL
 """
 _QUARANTINE_COLUMNS = """
-    source_file VARCHAR NOT NULL,
-    line_number BIGINT NOT NULL,
-    raw_line VARCHAR,
-    reason VARCHAR NOT NULL,
-    format VARCHAR,
-    raw_table VARCHAR,
-    quarantined_at TIMESTAMP NOT NULL
+    source_file VARCHAR NOT NULL, line_number BIGINT NOT NULL, raw_line VARCHAR, reason VARCHAR NOT NULL,
+    format VARCHAR, raw_table VARCHAR, quarantined_at TIMESTAMP NOT NULL
 """
 # Statuses that say what the warehouse holds for a path (a failed attempt does not
 # change that: the previous rows stay).
@@ -115,13 +101,8 @@ def _table_ddl(table: RawTable) -> str:
 
 
 def _table_exists(conn: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, name = qualified.split(".")
-    return bool(
-        conn.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
+    query = "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?"
+    return bool(conn.execute(query, qualified.split(".")).fetchone()[0])
 
 
 def source_files(raw_dir: Path, kind: SourceKind) -> list[Path]:
@@ -251,14 +232,8 @@ def current_state(conn: duckdb.DuckDBPyConnection, kind: SourceKind) -> dict[str
 
 def _landed_twin(rel, sha, state, present) -> str | None:
     """Another file in the folder whose landed rows are this content."""
-    return next(
-        (
-            other
-            for other, (other_sha, status) in sorted(state.items())
-            if other != rel and other in present and status == "landed" and other_sha == sha
-        ),
-        None,
-    )
+    twins = [other for other, held in sorted(state.items()) if held == (sha, "landed") and other in present]
+    return next((other for other in twins if other != rel), None)
 
 
 def _land_archive(conn, kind, rel, path, state, present, years) -> list[FileResult]:
@@ -283,8 +258,7 @@ def _land_archive(conn, kind, rel, path, state, present, years) -> list[FileResu
                 text, copy = Text(), Path(folder) / Path(member).name
                 with archive.open(member) as source, copy.open("wb") as target:
                     while chunk := source.read(1 << 22):
-                        text.hash(chunk)
-                        text.text(chunk)
+                        text.feed(chunk)
                         target.write(chunk)
                 results.append(_land_file(conn, kind, member_rel, copy, state, present, text.done()))
                 copy.unlink()
@@ -420,23 +394,11 @@ def _delete_rows(conn, kind: SourceKind, rel: str) -> None:
 
 def _record(conn, kind, rel, size, sha, result: FileResult) -> None:
     (event_id,) = conn.execute(f"select coalesce(max(event_id), 0) + 1 from {LEDGER}").fetchone()
+    columns = "path, status, format, raw_table, rows_read, rows_loaded, rows_quarantined, message"
     conn.execute(
-        f"insert into {LEDGER} values ({', '.join(['?'] * 13)})",
-        [
-            event_id,
-            rel,
-            kind.name,
-            size,
-            sha,
-            result.format,
-            result.raw_table,
-            result.rows_read,
-            result.rows_loaded,
-            result.rows_quarantined,
-            result.status,
-            result.message,
-            _now(),
-        ],
+        f"insert into {LEDGER} (event_id, {columns}, source, size_bytes, sha256, landed_at) "
+        f"values ({', '.join(['?'] * 13)})",
+        [event_id, *astuple(result), kind.name, size, sha, _now()],
     )
 
 
@@ -460,15 +422,13 @@ def _writing(conn, rel: str):
         ) from error
 
 
-class _transaction:
+@contextmanager
+def _transaction(conn):
     """BEGIN ... COMMIT, or ROLLBACK on any error (then re-raised)."""
-
-    def __init__(self, conn):
-        self.conn = conn
-
-    def __enter__(self):
-        self.conn.execute("begin transaction")
-
-    def __exit__(self, exc_type, exc, tb):
-        self.conn.execute("rollback" if exc_type else "commit")
-        return False
+    conn.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    conn.execute("commit")
