@@ -241,36 +241,29 @@ def _land_archive(conn, kind, rel, path, state, present, years) -> list[FileResu
     size, sha = path.stat().st_size, file_sha256(path)
     if state.get(rel) == (sha, "unpacked"):
         return [FileResult(rel, "unchanged", message="archive unchanged since it was landed")]
-    results, skipped = [], False
+    results, members = [], archive_members(path)
     try:
         with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory(prefix="tradebloc-") as folder:
-            members = archive_members(path)
             if not members:
-                names = ", ".join(archive.namelist()[:5]) or "nothing"
-                raise LandingError(
-                    rel, f"no CSV or text file in the archive (it holds {names}); expected one"
-                )
+                held = ", ".join(archive.namelist()[:5]) or "nothing"
+                raise LandingError(rel, f"no CSV or text file in the archive (it holds {held}); expected one")
             for member in members:
-                member_rel = f"{rel}/{member}"
-                if years is not None and not _holds_any(Path(member_rel), years):
-                    skipped = True
+                if years is not None and not _holds_any(Path(member), years):
                     continue
                 text, copy = Text(), Path(folder) / Path(member).name
                 with archive.open(member) as source, copy.open("wb") as target:
-                    while chunk := source.read(1 << 22):
+                    while chunk := source.read(1 << 22):  # hashed as it is copied
                         text.feed(chunk)
                         target.write(chunk)
-                results.append(_land_file(conn, kind, member_rel, copy, state, present, text.done()))
+                results.append(_land_file(conn, kind, f"{rel}/{member}", copy, state, present, text.done()))
                 copy.unlink()
-    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-        error = LandingError(rel, f"not a readable zip archive ({error}); expected a complete .zip file")
+    except (zipfile.BadZipFile, zlib.error, EOFError, LandingError) as error:
+        if not isinstance(error, LandingError):
+            error = LandingError(rel, f"not a readable zip archive ({error}); expected a complete .zip file")
         return [*results, _failed(conn, kind, rel, size, sha, error)]
-    except LandingError as error:
-        return [*results, _failed(conn, kind, rel, size, sha, error)]
-    if skipped or any(r.status == "failed" for r in results):
-        return results
-    landed = ", ".join(member for member in archive_members(path))
-    result = FileResult(rel, "unpacked", "zip", message=f"archive of {landed}")
+    if len(results) < len(members) or any(r.status == "failed" for r in results):
+        return results  # not all landed (a yearly partition, a failure): not recorded as unpacked
+    result = FileResult(rel, "unpacked", "zip", message=f"archive of {', '.join(members)}")
     with _writing(conn, rel), _transaction(conn):
         _record(conn, kind, rel, size, sha, result)
     state[rel] = (sha, "unpacked")

@@ -18,23 +18,17 @@ _BACI = re.compile(r"^BACI_HS\d\d_Y(\d{4})_")
 _COMTRADE_BULK = re.compile(r"^COMTRADE-\w+-C([AM])(\d+)H\d")
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)-((?:19|20)\d\d)(?!\d)")
 _YEAR = re.compile(r"_((?:19|20)\d\d)\.csv$")
-
-
 _DATA_MEMBER = re.compile(r"\.(csv|txt|tsv)$", re.IGNORECASE)
+_HIDDEN_MEMBER = re.compile(r"(^|/)(\.|__MACOSX/)")
 
 
 def archive_members(path: Path) -> list[str]:
     """The data members (CSV or text files) of a zip archive, in its order; none if unreadable."""
     try:
         with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
+            return [m for m in archive.namelist() if _DATA_MEMBER.search(m) and not _HIDDEN_MEMBER.search(m)]
     except (OSError, zipfile.BadZipFile):
         return []
-    return [
-        name
-        for name in names
-        if _DATA_MEMBER.search(name) and not any(p.startswith((".", "__MACOSX")) for p in name.split("/"))
-    ]
 
 
 def file_years(path: Path) -> set[int] | None:
