@@ -783,3 +783,19 @@ def test_zip_member_with_an_unknown_header_is_named_in_the_message(conn, raw_dir
     empty = "baci/BACI_HS17_V202401.zip/country_codes_V202401.csv"
     assert by_path[empty].message == f"{empty}: the file is empty; expected a header line and data rows"
     assert "baci/BACI_HS17_V202401.zip" not in by_path  # not recorded as unpacked: it is tried again
+
+
+def test_lines_the_reader_does_not_account_for_fail_the_file():
+    """Rows read are numbered by walking the text's lines: if DuckDB's reader skipped a
+    line it did not report (as it silently skips an empty line), the count does not
+    close and the file fails instead of losing the line."""
+    from dagster_project.landing.delimited import Text, _number
+    from dagster_project.landing.errors import LandingError
+
+    text = Text()
+    text.feed(b"t,i,j,k,v,q\n2023,156,392,010121,1,\n2023,156,392,010122,1,\n2023,156,392,010123,1,\n")
+    with pytest.raises(
+        LandingError, match=r"^baci/a.csv: the CSV reader accounted for 3 of the file's 4 lines"
+    ):
+        _number(1, 2, [], [], text.done(), "baci/a.csv")  # two rows for three data lines
+    assert _number(1, 3, [], [], text, "baci/a.csv") == ([(0, 2)], [], 0)
