@@ -90,13 +90,15 @@ class Text:
         """Hash the next bytes; count the lines of their text (the bytes, unless given)."""
         self._hash.update(data)
         text = data if text is None else text
-        if self.not_utf8_line is None:
+        if self.not_utf8_line is None and not (text.isascii() and not self._utf8.getstate()[0]):
             try:
                 self._utf8.decode(text)
             except UnicodeDecodeError as error:
                 self.not_utf8_line = self.lines + text.count(b"\n", 0, error.start) + 1
         joined, counted, position = self._tail + text, self.lines - self._tail.count(b"\n"), 0
-        for match in re.finditer(rb"\n(?=(\r?\n))", joined):  # a line end, then an empty line
+        # A line end, then an empty line (searched for only where one is).
+        empty = b"\n\n" in joined or b"\n\r\n" in joined
+        for match in re.finditer(rb"\n(?=(\r?\n))", joined) if empty else ():
             if match.end(1) > len(self._tail):  # not found in the bytes before
                 counted += joined.count(b"\n", position, match.end(0))
                 position = match.end(0)
