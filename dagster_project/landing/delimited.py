@@ -97,7 +97,7 @@ class Text:
                 self.not_utf8_line = self.lines + text.count(b"\n", 0, error.start) + 1
         joined, counted, position = self._tail + text, self.lines - self._tail.count(b"\n"), 0
         # A line end, then an empty line (searched for only where one is).
-        empty = b"\n\n" in joined or b"\n\r\n" in joined
+        empty = b"\n\n" in joined or (b"\r" in joined and b"\n\r\n" in joined)
         for match in re.finditer(rb"\n(?=(\r?\n))", joined) if empty else ():
             if match.end(1) > len(self._tail):  # not found in the bytes before
                 counted += joined.count(b"\n", position, match.end(0))
@@ -226,11 +226,20 @@ def parse(conn: duckdb.DuckDBPyConnection, path: Path, detected: Detected, text:
     fields = range(1, count + 1)
     texts = {p for p in fields if p not in types or types[p].na or types[p].type == "VARCHAR"}
     read = ", ".join(f"'c{p}': '{'VARCHAR' if p in texts else types[p].type}'" for p in fields)
-    # Text trimmed once here, where the reading runs on every thread; NA columns stay raw.
-    values = ", ".join(
-        f"nullif(trim(c{p}), '') as c{p}" if p in texts and not (p in types and types[p].na) else f"c{p}"
-        for p in fields
-    )
+    na = {p for p in fields if p in types and types[p].na}
+    # Text trimmed and NA columns cast once, here, where the reading runs on every thread;
+    # the text of a value that is not NA and does not cast is kept (c<n>_raw) for its reason.
+    values = []
+    for p in fields:
+        if p in na:
+            given = f"nullif(nullif(trim(c{p}), ''), 'NA')"
+            cast = f"try_cast({given} as {types[p].type})"
+            values += [
+                f"{cast} as c{p}",
+                f"case when {cast} is null and {given} is not null then c{p} end as c{p}_raw",
+            ]
+        else:
+            values.append(f"nullif(trim(c{p}), '') as c{p}" if p in texts else f"c{p}")
     for table in ("_reject_errors", "_reject_scans"):
         conn.execute(f"drop table if exists {table}")
     # The rows keep the file's order (rowid numbers them); this statement only.
@@ -238,7 +247,7 @@ def parse(conn: duckdb.DuckDBPyConnection, path: Path, detected: Detected, text:
     try:
         conn.execute(
             f"""
-            create or replace temp table _records as select {values}
+            create or replace temp table _records as select {", ".join(values)}
             from read_csv(?, columns={{{read}}}, header=false, skip={fmt.header_line},
                 delim={sql_string(fmt.delimiter)}, quote='"', escape='"', auto_detect=false,
                 compression={"'gzip'" if path.suffix == ".gz" else "'none'"}, strict_mode=true,
@@ -258,7 +267,8 @@ def parse(conn: duckdb.DuckDBPyConnection, path: Path, detected: Detected, text:
     multi = []
     if text.lines != fmt.header_line + good + sum(r[1] for r in rejects) + empty:
         # Some record read holds a line break: which, and how many.
-        breaks = " + ".join(f"coalesce(length(c{p}) - length(replace(c{p}, chr(10), '')), 0)" for p in texts)
+        columns = [f"c{p}_raw" if p in na else f"c{p}" for p in texts]
+        breaks = " + ".join(f"coalesce(length({c}) - length(replace({c}, chr(10), '')), 0)" for c in columns)
         multi = conn.execute(
             f"select * from (select rowid, {breaks} as n from _records) where n > 0 order by 1"
         )
@@ -272,7 +282,8 @@ def parse(conn: duckdb.DuckDBPyConnection, path: Path, detected: Detected, text:
         conn.execute(f"create or replace temp table {table} ({columns})")
         if rows:
             conn.executemany(f"insert into {table} values ({', '.join('?' * len(rows[0]))})", rows)
-    raw_line = f" || {sql_string(fmt.delimiter)} || ".join(_quoted(f"c{p}", fmt.delimiter) for p in fields)
+    values = [f"coalesce(c{p}_raw, cast(c{p} as varchar))" if p in na else f"c{p}" for p in fields]
+    raw_line = f" || {sql_string(fmt.delimiter)} || ".join(_quoted(v, fmt.delimiter) for v in values)
     select = f"{_typed_columns(detected)}, {raw_line} as _raw_line"
     view = (  # rowid follows the file's order
         f"select rowid + {breaks[0][1]} as _line_number, {select} from _records"
@@ -373,22 +384,19 @@ def _number(header_line, good, multi, rejects, text: Text, name):
 
 def _typed_columns(detected: Detected) -> str:
     """Select list: each column with its type and `_row_reason`, what breaks a rule on
-    the row alone. The reader typed the columns already, but those that may be NA."""
+    the row alone. The columns are typed already: by the reader, or as NA columns."""
     selected, reasons = [], []
     for column in detected.columns:
         raw = f"c{detected.positions[column.name]}"
         name = column.name.replace("'", "''")
-        value = raw
         if column.na:
-            text = f"nullif(nullif(trim({raw}), ''), 'NA')"
-            value = f"try_cast({text} as {column.type})"
             reasons.append(
-                f"case when {text} is not null and {value} is null "
-                f"then 'column {name}: expected {column.type} or NA, found ''' || {raw} || '''' end"
+                f"case when {raw}_raw is not null "
+                f"then 'column {name}: expected {column.type} or NA, found ''' || {raw}_raw || '''' end"
             )
         if column.required:
-            reasons.append(f"case when {value} is null then 'column {name}: a value is required' end")
-        selected.append(f"{value} as {ident(column.name)}")
+            reasons.append(f"case when {raw} is null then 'column {name}: a value is required' end")
+        selected.append(f"{raw} as {ident(column.name)}")
     reason = f"nullif(concat_ws('; ', {', '.join(reasons)}), '')" if reasons else "null::varchar"
     return f"{', '.join(selected)}, {reason} as _row_reason"
 

@@ -303,9 +303,12 @@ def _land_file(conn, kind, rel, path, state, present, text: Text | None = None) 
         result = FileResult(rel, "landed", fmt.name, fmt.table.name)
         with _writing(conn, rel), _transaction(conn):
             _delete_rows(conn, kind, rel)
+            refused = (
+                "anti join _refused using (_line_number)" if conn.execute("from _refused").fetchone() else ""
+            )
             conn.execute(
                 "create or replace temp view good as select * exclude (_row_reason, _raw_line), "
-                f"{sql_string(rel)} as _source_file from _typed anti join _refused using (_line_number)"
+                f"{sql_string(rel)} as _source_file from _typed {refused}"
             )
             conn.execute(f"insert into raw.{fmt.table.name} by name {_projection(detected)}")
             conn.execute(
