@@ -34,7 +34,7 @@ def floor() -> int:
 
 
 def landing() -> int:
-    """Our landing of the same folder: every row split, typed, checked, ledgered."""
+    """Our landing of the same folder: every row parsed, typed, checked, ledgered."""
     config = settings.load()
     with warehouse.connect() as conn:
         report = land_source(conn, BACI, config.raw_dir)

@@ -24,7 +24,9 @@ FLOWS = RawTable(
         Column("j", "INTEGER", required=True, description="importer (BACI numeric code)"),
         Column("k", "VARCHAR", required=True, description="HS6 product code, as text"),
         Column("v", "DOUBLE", required=True, description="value, thousands of current USD"),
-        Column("q", "DOUBLE", description="quantity, metric tons (blank when unknown)"),
+        Column(
+            "q", "DOUBLE", na=True, description="quantity, metric tons (blank, spaces or NA when unknown)"
+        ),
     ),
     "BACI reconciled bilateral flows, one row per year, exporter, importer and HS6 product.",
 )

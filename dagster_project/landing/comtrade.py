@@ -58,7 +58,9 @@ _FIELDS = (
     ("isReported", _B, False),
     ("isAggregate", _B, False),
 )
-COLUMNS = tuple(Column(name, type_, required) for name, type_, required in _FIELDS)
+# Weights and quantities may be missing, written as empty or NA.
+_MAY_BE_NA = {"qty", "altQty", "netWgt", "grossWgt"}
+COLUMNS = tuple(Column(name, type_, required, na=name in _MAY_BE_NA) for name, type_, required in _FIELDS)
 
 FLOWS = RawTable(
     "comtrade_flows",

@@ -1,39 +1,47 @@
-"""Delimited text -> typed, judged rows, entirely inside DuckDB.
+"""Delimited text -> typed, judged rows, with DuckDB's CSV reader doing the parsing.
 
-`read_file` gives a file's data rows as the view `_typed` (over temp table
-`_records`): each row's physical line number, its values cast to the declared
-types and `_row_reason`, what is wrong with the row alone (field count, types,
-required values). It reads a file one of two ways, with the same result:
+A file is read twice, no more: once in Python for its SHA-256 (`scan`, which also
+counts the physical lines of the text and notes the empty ones), once by DuckDB's
+`read_csv` (`parse`). Only the first lines are read before that, to match the
+header against the source kind's formats (`detect`).
 
-- the line path: every physical line goes to `_lines` with its line number
-  (DuckDB's CSV reader with one column and no quoting; gzip is decompressed on
-  the fly), the header line is matched against the source kind's formats, and
-  each data line is split into fields (a plain split where the line has no
-  quote, an RFC 4180 regular expression where it has) and cast in SQL;
-- the fast path, for plain files (no quote, carriage return, NUL or 0x1F byte,
-  not compressed): only the header lines go to `_lines`, and DuckDB's CSV reader
-  splits the data lines and casts the fields itself, several times faster. Its
-  n-th row is line header + n only if every data line became exactly one row; a
-  line it skips (blank) or cannot split or cast (it drops those) shows as a row
-  count short of the file's line count, and then the line path reads the file.
-  It keeps no raw lines: `judge` reads those of refused rows again.
+The reader is told everything (auto_detect off): delimiter, RFC 4180 quoting
+(`"` quotes, `""` escapes a quote; quoted fields may hold delimiters, quotes and
+line breaks), how many lines precede the data, a type for every field (text for
+the columns whose missing values the publisher writes as `NA` or spaces: they are
+cast in SQL), gzip by the name. CRLF or LF and a BOM are its own business. Rows it
+cannot read (a value of the wrong type, too few or too many fields, a stray quote)
+are not errors: `store_rejects` keeps them, with DuckDB's line number and the
+record's text, and they are quarantined with a reason in plain words. Bytes that
+are not UTF-8 fail the whole file, at the line the hash pass found them on.
 
-`judge` then refuses rows: those with a row reason, those that fail the format's
-checks (HS6, known country codes, ...) and later rows with a duplicate key, in
-temp table `_refused` (line number, raw line, reason); the view `_judged` is
-`_typed` with the reason, NULL for accepted rows.
+Line numbers. DuckDB numbers a refused record by its logical line (a record is
+one line however many line breaks its quoted fields hold; an empty line counts
+and is otherwise skipped silently) and does not number the rows it gives. A row
+of `_records` is numbered by its place (rowid: the table keeps the file's order),
+and `_number` turns places into physical lines: it walks the few events that
+shift them (refused records, records with line breaks inside quotes, empty
+lines) and checks that every physical line of the text is accounted for, as a
+record's line, a line inside a record or an empty line. A file where the reader
+skipped something it did not report fails rather than lose it silently.
+Empty lines are not records: they are skipped and counted (the ledger says so).
 
-Keeping the physical line number of every row, and the raw line of every
-refused row, is what lets a quarantined row name exactly where it came from.
+`judge` then refuses what the reader read but the format's checks do not accept
+(required values, HS6 codes, known country codes, duplicate keys). Its raw line is
+the record's fields as read, joined again with the delimiter (quoted where needed);
+a refused record's raw line is DuckDB's own copy of its text.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import gzip
 import hashlib
+import io
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -41,22 +49,19 @@ import duckdb
 from .errors import LandingError
 from .formats import Column, FileFormat, SourceKind, ident, sql_string
 
-# A field separator that never occurs in text: each line is read as one column.
-_LINE_READER_OPTIONS = (
-    "columns={'line': 'VARCHAR'}, header=false, delim='\x1f', quote='', escape='', auto_detect=false"
-)
-_WINDOWS_NEWLINE = ", new_line='\\r\\n'"
 _MIN_HEADER_MATCH = 0.5  # share of a format's columns a header must name to be that format
-# Bytes the fast reader must not meet. A quote: quoted fields (maybe over several
-# lines) are the line path's to split. A carriage return: the line reader has its
-# own rules for line endings. NUL and 0x1F: the line reader refuses 0x1F (its
-# field separator) and these are no text a source writes.
-_NOT_PLAIN = (b'"', b"\r", b"\x00", b"\x1f")
-# File names DuckDB decompresses by their extension: the bytes are not the text.
-_COMPRESSED = (".gz", ".zst")
-# Temp tables and views of a landing, dropped by drop_temporaries.
-_TEMP_VIEWS = ("_judged", "_typed", "_fields")
-_TEMP_TABLES = ("_records", "_reasons", "_refused", "_lines")
+_MAX_HEADER_BYTES = 1 << 20
+_TEMP = (
+    "_typed",
+    "_records",
+    "_breaks",
+    "_rejected",
+    "_reject_errors",
+    "_reject_scans",
+    "_refused",
+    "_reasons",
+)
+_QUOTING = "malformed quoting; expected RFC 4180 quoted fields"
 
 
 @dataclass(frozen=True)
@@ -68,15 +73,47 @@ class Detected:
     ignored_columns: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Source:
-    """A file read into `_typed`: the content hash it was read as, its format, and
-    whether the fast reader read it (then `_lines` holds only the header lines)."""
+@dataclass
+class Text:
+    """What the hash pass learned: the SHA-256 of the bytes, and of the text they hold
+    (decompressed): its physical lines, which of them are empty, the first not UTF-8."""
 
-    path: Path
-    sha256: str
-    detected: Detected
-    fast: bool
+    sha256: str = ""
+    lines: int = 0
+    empty_lines: list[int] = field(default_factory=list)
+    not_utf8_line: int | None = None
+    _hash: object = field(default_factory=hashlib.sha256, repr=False)
+    _utf8: object = field(default_factory=codecs.getincrementaldecoder("utf-8"), repr=False)
+    _tail: bytes = b"\n"  # the text before its first byte acts as a line end
+
+    def feed(self, data: bytes, text: bytes | None = None) -> None:
+        """Hash the next bytes; count the lines of their text (the bytes, unless given)."""
+        self._hash.update(data)
+        text = data if text is None else text
+        if self.not_utf8_line is None and not (text.isascii() and not self._utf8.getstate()[0]):
+            try:
+                self._utf8.decode(text)
+            except UnicodeDecodeError as error:
+                self.not_utf8_line = self.lines + text.count(b"\n", 0, error.start) + 1
+        joined, counted, position = self._tail + text, self.lines - self._tail.count(b"\n"), 0
+        # A line end, then an empty line (searched for only where one is).
+        empty = b"\n\n" in joined or (b"\r" in joined and b"\n\r\n" in joined)
+        for match in re.finditer(rb"\n(?=(\r?\n))", joined) if empty else ():
+            if match.end(1) > len(self._tail):  # not found in the bytes before
+                counted += joined.count(b"\n", position, match.end(0))
+                position = match.end(0)
+                self.empty_lines.append(counted + 1)
+        self.lines += text.count(b"\n")
+        self._tail = joined[-2:]
+
+    def done(self) -> Text:
+        self.sha256 = self._hash.hexdigest()
+        try:
+            self._utf8.decode(b"", final=True)
+        except UnicodeDecodeError:  # the text ends inside a character
+            self.not_utf8_line = self.not_utf8_line or self.lines + 1
+        self.lines += self._tail[-1:] != b"\n"  # a last line without its line end
+        return self
 
 
 def file_sha256(path: Path) -> str:
@@ -84,394 +121,309 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def read_file(conn: duckdb.DuckDBPyConnection, path: Path, kind: SourceKind, sha256: str) -> Source:
-    """Read `path` into `_typed` and detect its format, by the fast path where it
-    gives what the line path gives. What was read must be the content hashed as
-    `sha256` (or nothing of it lands)."""
-    detected = _read_fast(conn, path, kind, sha256)
-    if detected:
-        return Source(path, sha256, detected, fast=True)
-    read_lines(conn, path)
-    _check_unchanged(path, sha256, file_sha256(path))
-    detected = detect(conn, path, kind)
-    _type_lines(conn, detected)
-    return Source(path, sha256, detected, fast=False)
-
-
-def _check_unchanged(path: Path, sha256: str, read_sha256: str) -> None:
-    if read_sha256 != sha256:
-        raise LandingError(
-            path, "the file changed while it was being read (its SHA-256 differs); land it again"
-        )
-
-
-def read_lines(conn: duckdb.DuckDBPyConnection, path: Path) -> int:
-    """Load every line of `path` into temp table `_lines`; return the line count."""
+def scan(path: Path, name: str) -> Text:
+    """The file's hash and its text's lines in one pass (a .gz is decompressed)."""
+    text = Text()
+    inflate = zlib.decompressobj(wbits=31) if path.suffix == ".gz" else None
     try:
-        conn.execute(f"create or replace temp table _lines as {_lines_sql(path)}", [str(path)])
-    except duckdb.Error as error:
-        raise _unreadable(path, error) from None
-    (count,) = conn.execute("select count(*) from _lines").fetchone()
-    if count == 0:
-        raise LandingError(path, "the file is empty; expected a header line and data rows")
-    return count
-
-
-def _lines_sql(path: Path) -> str:
-    """SQL selecting `line_number, line` of every physical line of the file (parameter ?)."""
-    newline = _WINDOWS_NEWLINE if _uses_windows_newlines(path) else ""
-    return (
-        "select ordinality as line_number, line "
-        f"from read_csv(?, {_LINE_READER_OPTIONS}{newline}) with ordinality"
-    )
-
-
-def _uses_windows_newlines(path: Path) -> bool:
-    """Whether the first line ends in CRLF (DuckDB needs telling, or counts extra lines)."""
-    opener = _open_binary(path)
-    try:
-        with opener as handle:
-            return handle.readline(1 << 20).endswith(b"\r\n")
-    except (OSError, EOFError):
-        return False  # read_lines reports the real problem
-
-
-def _open_binary(path: Path):
-    if path.suffix == ".gz":
-        import gzip
-
-        return gzip.open(path, "rb")
-    return open(path, "rb")
-
-
-def _unreadable(path: Path, error: duckdb.Error) -> LandingError:
-    text = str(error)
-    line_match = re.search(r"CSV Error on Line: (\d+)", text)
-    line = int(line_match.group(1)) if line_match else None
-    if "unicode" in text.lower():
-        return LandingError(
-            path, "bytes that are not valid UTF-8; expected UTF-8 text (re-save as UTF-8)", line
-        )
-    if "gzip" in text.lower():
-        return LandingError(path, "truncated or corrupt gzip data; expected a complete .gz file")
-    if "state machine reached an invalid state" in text:
-        # The line reader splits on one line-ending style; a stray carriage return breaks it.
-        return LandingError(
-            path,
-            "mixed line endings (a carriage return that does not end a line the way the first "
-            "line does); expected one line-ending style throughout (LF or CRLF)",
-            line,
-        )
-    if "Expected Number of Columns" in text:
-        return LandingError(path, "a control character (0x1F) in the text; expected plain text", line)
-    first = text.splitlines()[0] if text else type(error).__name__
-    return LandingError(path, f"cannot be read as lines of text ({first})", line)
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 22):
+                text.feed(chunk, inflate and inflate.decompress(chunk))
+                while inflate and inflate.eof and inflate.unused_data:  # a gzip of several members
+                    rest, inflate = inflate.unused_data, zlib.decompressobj(wbits=31)
+                    text.feed(b"", inflate.decompress(rest))
+        if inflate is not None and not inflate.eof:
+            raise zlib.error("incomplete")
+    except zlib.error:
+        raise LandingError(name, "truncated or corrupt gzip data; expected a complete .gz file") from None
+    return text.done()
 
 
 # --- Detecting the format --------------------------------------------------------
 
 
-def detect(conn: duckdb.DuckDBPyConnection, path: Path, kind: SourceKind) -> Detected:
+def first_lines(path: Path, count: int, name: str) -> list[str]:
+    """The first `count` physical lines of the text, decoded (no BOM, no line end)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    lines = []
+    with opener(path, "rb") as handle:
+        for number in range(1, count + 1):
+            raw = handle.readline(_MAX_HEADER_BYTES)
+            if not raw:
+                break
+            try:
+                lines.append(raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n"))
+            except UnicodeDecodeError:
+                raise _not_utf8(name, number) from None
+    if not lines:
+        raise LandingError(name, "the file is empty; expected a header line and data rows")
+    return lines
+
+
+def _not_utf8(name: str, line: int | None) -> LandingError:
+    return LandingError(name, "bytes that are not valid UTF-8; expected UTF-8 text (re-save as UTF-8)", line)
+
+
+def detect(lines: list[str], kind: SourceKind, name: str) -> Detected:
     """Match the header against the kind's formats; fail with what was expected."""
     candidates = []
     for fmt in kind.formats:
-        row = conn.execute("select line from _lines where line_number = ?", [fmt.header_line]).fetchone()
-        if row is None or row[0] is None:
+        if len(lines) < fmt.header_line:
             continue
-        header = _split_header(row[0], fmt.delimiter)
+        header = _split_header(lines[fmt.header_line - 1], fmt.delimiter)
         names = {c.name for c in fmt.columns}
         named = [h for h in header if h]
         shared = len(names.intersection(named))
         # How much of the format the header names, then how much of the header it explains.
-        score = (shared / len(names), shared / max(len(named), 1))
-        candidates.append((score, fmt, header))
+        candidates.append(((shared / len(names), shared / max(len(named), 1)), fmt, header))
     if not candidates or max(c[0][0] for c in candidates) < _MIN_HEADER_MATCH:
-        first = conn.execute("select line from _lines where line_number = 1").fetchone()[0] or ""
         expected = "; ".join(
             f"{f.description or f.name} ({', '.join(c.name for c in f.columns[:4])}, ...)"
             for f in kind.formats
         )
-        raise LandingError(
-            path,
-            f"unknown header {_shorten(first)!r}; expected a {kind.name} file: {expected}",
-            line=1,
-        )
+        first = lines[0] if len(lines[0]) <= 120 else lines[0][:120] + "..."
+        raise LandingError(name, f"unknown header {first!r}; expected a {kind.name} file: {expected}", 1)
     _, fmt, header = max(candidates, key=lambda c: c[0])
     missing = [c.name for c in fmt.columns if c.name not in header]
     if missing:
         raise LandingError(
-            path,
+            name,
             f"the header lacks required column(s) {', '.join(missing)} of format {fmt.name}",
-            line=fmt.header_line,
+            fmt.header_line,
         )
-    positions = {name: i + 1 for i, name in enumerate(header) if name}
-    columns = list(fmt.columns)
-    ignored = []
     known = {c.name for c in fmt.columns}
-    for name in header:
-        if name in known or not name:
+    columns, ignored = list(fmt.columns), []
+    for column in header:
+        if column in known or not column:
             continue
-        if fmt.year_column_type and re.fullmatch(r"\d{4}", name):
-            columns.append(Column(name, fmt.year_column_type))
+        if fmt.year_column_type and re.fullmatch(r"\d{4}", column):
+            columns.append(Column(column, fmt.year_column_type))
         else:
-            ignored.append(name)
+            ignored.append(column)
+    positions = {column: i + 1 for i, column in enumerate(header) if column}
     return Detected(fmt, tuple(columns), positions, len(header), tuple(ignored))
 
 
 def _split_header(line: str, delimiter: str) -> list[str]:
     try:
-        fields = next(csv.reader([line.lstrip("\ufeff")], delimiter=delimiter))
+        fields = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
     except csv.Error:  # e.g. a field over the csv module's size limit: not a header
         return []
     return [name.strip() for name in fields]
 
 
-def _shorten(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[:limit] + "..."
+# --- Reading ------------------------------------------------------------------------
 
 
-# --- The line path ----------------------------------------------------------------
-
-
-def _type_lines(conn: duckdb.DuckDBPyConnection, detected: Detected) -> None:
-    """`_records` and the view `_typed` from `_lines`: each data line split into
-    fields and cast (into a table: splitting and casting are the costly part)."""
-    fmt = detected.format
-    delim = sql_string(fmt.delimiter)
-    field_pattern = sql_string(_field_pattern(fmt.delimiter))
-    conn.execute(
-        f"""
-        create or replace temp view _fields as
-        select
-            line_number,
-            case
-                when not contains(line, '"') then string_split(line, {delim})
-                else list_transform(
-                    regexp_extract_all({delim} || line, {field_pattern}, 1),
-                    lambda f: case when f[1] = '"' then replace(f[2:-2], '""', '"') else f end)
-            end as fields,
-            -- a case, not an `and`: DuckDB would run the regex on every line otherwise
-            case when contains(line, '"') then length({delim} || line) != list_sum(list_transform(
-                regexp_extract_all({delim} || line, {field_pattern}, 0), lambda m: length(m)
-            )) else false end as is_malformed
-        from _lines
-        where line_number > {fmt.header_line} and line is not null and trim(line) != ''
-        """
-    )
-    n = detected.field_count
-    shape = (
-        "when is_malformed then 'malformed quoting; expected RFC 4180 quoted fields' "
-        f"when len(fields) != {n} then 'expected {n} fields, found ' || len(fields)"
-    )
-    conn.execute(
-        f"""
-        create or replace temp table _records as
-        select line_number as _line_number, {_typed_columns(detected, _line_field, shape)}
-        from _fields
-        """
-    )
-    conn.execute("create or replace temp view _typed as select * from _records")
-
-
-def _field_pattern(delimiter: str) -> str:
-    """One field after its delimiter: quoted (with "" escapes) or unquoted."""
-    d = re.escape(delimiter)
-    return f'{d}("(?:[^"]|"")*"|[^{d}"]*)'
-
-
-def _line_field(detected: Detected, column: Column) -> str:
-    return _text_value(f"fields[{detected.positions[column.name]}]")
-
-
-# --- The fast path ----------------------------------------------------------------
-
-
-def _read_fast(conn: duckdb.DuckDBPyConnection, path: Path, kind: SourceKind, sha256: str) -> Detected | None:
-    """Fill `_typed` with DuckDB's typed CSV reader; None where that would not give
-    what the line path gives, or might not (then the line path reads the file, and
-    reports whatever is wrong with it exactly as it always has)."""
-    if path.suffix in _COMPRESSED or _uses_windows_newlines(path):
-        return None
-    header_lines = max(f.header_line for f in kind.formats)
-    try:
-        conn.execute(
-            f"create or replace temp table _lines as {_lines_sql(path)} limit {header_lines}", [str(path)]
-        )
-        if not conn.execute("select count(*) from _lines").fetchone()[0]:
-            return None
-        detected = detect(conn, path, kind)
-    except (duckdb.Error, LandingError):
-        return None
-    fmt = detected.format
-    (header,) = conn.execute("select line from _lines where line_number = ?", [fmt.header_line]).fetchone()
-    # A quoted header: the fields are quoted too. A single field: a line of spaces
-    # would be a value to the reader and a blank line to the line path.
-    if '"' in header or detected.field_count < 2:
-        return None
-    try:
-        _read_typed(conn, path, detected)
-    except duckdb.Error:
-        return None
-    (rows,) = conn.execute("select count(*) from _typed").fetchone()
-    # The file is hashed after it was read, as on the line path; the same pass
-    # counts its lines and looks for bytes the fast reader must not meet.
-    read_sha256, lines, plain = _scan(path)
-    _check_unchanged(path, sha256, read_sha256)
-    return detected if plain and rows == lines - fmt.header_line else None
-
-
-def _read_typed(conn: duckdb.DuckDBPyConnection, path: Path, detected: Detected) -> None:
-    """`_records`: the data lines as DuckDB's CSV reader gives them, each field typed
-    as its column (the reader drops a line it cannot split or cast), text trimmed
-    and NULL when empty as on the line path; no quoting, explicit options. The view
-    `_typed` numbers the rows, row n being line header + n when no line was dropped
-    or skipped, and applies the row's rules to them.
-
-    Every field is read, an ignored column's too: the reader checks only the fields
-    it is asked for (that they are UTF-8, for one). Rows are numbered by their place
-    in `_records` (rowid), kept in file order: numbering them while reading (`with
-    ordinality`) would make the reader run on one thread, at half the speed."""
-    fmt = detected.format
-    types = {detected.positions[c.name]: c.type for c in detected.columns}
-    positions = range(1, detected.field_count + 1)
-    fields = ", ".join(f"'c{p}': {sql_string(types.get(p, 'VARCHAR'))}" for p in positions)
-    # Text trimmed once here, where the reading runs on every thread.
-    values = ", ".join(
-        f"{_text_value(f'c{p}')} as c{p}" if types.get(p) == "VARCHAR" else f"c{p}" for p in positions
-    )
-    # On this connection only, for this statement (the warehouse's setting lets rows reorder).
+def parse(conn: duckdb.DuckDBPyConnection, path: Path, detected: Detected, text: Text, name: str) -> int:
+    """Read the data records into `_records`, the refused ones into `_rejected`
+    (physical line, raw line, reason), and define the view `_typed`; return the
+    number of empty lines skipped."""
+    if text.not_utf8_line is not None:
+        raise _not_utf8(name, text.not_utf8_line)
+    fmt, count = detected.format, detected.field_count
+    types = {detected.positions[c.name]: c for c in detected.columns}
+    fields = range(1, count + 1)
+    texts = {p for p in fields if p not in types or types[p].na or types[p].type == "VARCHAR"}
+    read = ", ".join(f"'c{p}': '{'VARCHAR' if p in texts else types[p].type}'" for p in fields)
+    na = {p for p in fields if p in types and types[p].na}
+    # Text trimmed and NA columns cast once, here, where the reading runs on every thread;
+    # the text of a value that is not NA and does not cast is kept (c<n>_raw) for its reason.
+    values = []
+    for p in fields:
+        if p in na:
+            given = f"nullif(nullif(trim(c{p}), ''), 'NA')"
+            cast = f"try_cast({given} as {types[p].type})"
+            values += [
+                f"{cast} as c{p}",
+                f"case when {cast} is null and {given} is not null then c{p} end as c{p}_raw",
+            ]
+        else:
+            values.append(f"nullif(trim(c{p}), '') as c{p}" if p in texts else f"c{p}")
+    for table in ("_reject_errors", "_reject_scans"):
+        conn.execute(f"drop table if exists {table}")
+    # The rows keep the file's order (rowid numbers them); this statement only.
     conn.execute("set session preserve_insertion_order = true")
     try:
         conn.execute(
             f"""
-            create or replace temp table _records as
-            select {values}
-            from read_csv(?, columns={{{fields}}}, header=false, skip={fmt.header_line},
-                delim={sql_string(fmt.delimiter)}, quote='', escape='', compression='none',
-                auto_detect=false, ignore_errors=true)
+            create or replace temp table _records as select {", ".join(values)}
+            from read_csv(?, columns={{{read}}}, header=false, skip={fmt.header_line},
+                delim={sql_string(fmt.delimiter)}, quote='"', escape='"', auto_detect=false,
+                compression={"'gzip'" if path.suffix == ".gz" else "'none'"}, strict_mode=true,
+                store_rejects=true, rejects_table='_reject_errors', rejects_scan='_reject_scans')
             """,
             [str(path)],
         )
+    except duckdb.Error as error:
+        line = re.search(r"[Ll]ine:? (\d+)", str(error))
+        first = str(error).splitlines()[0]
+        raise LandingError(name, f"cannot be read as CSV ({first})", line and int(line[1])) from None
     finally:
         conn.execute("reset session preserve_insertion_order")
-    # The same casts (which change nothing here) and rules as on the line path.
-    conn.execute(
-        f"""
-        create or replace temp view _typed as
-        select rowid + {fmt.header_line + 1} as _line_number,
-            {_typed_columns(detected, _reader_field)}
-        from _records
-        """
-    )
-
-
-def _reader_field(detected: Detected, column: Column) -> str:
-    """The column's field in `_records`: cast already, or text trimmed (NULL when empty)."""
-    return f"c{detected.positions[column.name]}"
-
-
-def _scan(path: Path) -> tuple[str, int, bool]:
-    """One pass over the bytes: their SHA-256, how many lines the line reader counts
-    in them, and whether they are plain (none of _NOT_PLAIN)."""
-    digest = hashlib.sha256()
-    lines, plain, last = 0, True, b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            digest.update(chunk)
-            lines += chunk.count(b"\n")
-            plain = plain and not any(byte in chunk for byte in _NOT_PLAIN)
-            last = chunk
-    if last and not last.endswith(b"\n"):  # a last line without a line break
-        lines += 1
-    return digest.hexdigest(), lines, plain
-
-
-# --- Rules of a row, whichever way its fields were obtained ------------------------
-
-
-def _text_value(field: str) -> str:
-    """The field's text, trimmed, NULL when empty."""
-    return f"nullif(trim({field}), '')"
-
-
-def _typed_columns(
-    detected: Detected, field: Callable[[Detected, Column], str], shape_reasons: str = ""
-) -> str:
-    """Select list: each column cast to its type and `_row_reason`, what breaks a
-    rule on the row alone. `field` gives a column's value before the cast (NULL
-    when empty); `shape_reasons`, WHEN clauses for lines that split wrong."""
-    typed = ", ".join(
-        f"try_cast({field(detected, c)} as {c.type}) as {ident(c.name)}" for c in detected.columns
-    )
-    reasons = (
-        ", ".join(reason for c in detected.columns for reason in _column_reasons(field(detected, c), c))
-        or "null"
-    )
-    row_reason = f"nullif(concat_ws('; ', {reasons}), '')"
-    if shape_reasons:
-        row_reason = f"case {shape_reasons} else {row_reason} end"
-    return f"{typed}, {row_reason} as _row_reason"
-
-
-def _column_reasons(raw: str, column: Column) -> list[str]:
-    name = column.name.replace("'", "''")
-    reasons = []
-    if column.type != "VARCHAR":
-        # Never true on the fast path, whose reader cast the field already.
-        reasons.append(
-            f"case when {raw} is not null and try_cast({raw} as {column.type}) is null "
-            f"then 'column {name}: expected {column.type}, found ''' || {raw} || '''' end"
+    rejects = _reader_rejects(conn, {f"c{p}": column for column, p in detected.positions.items()})
+    (good,) = conn.execute("select count(*) from _records").fetchone()
+    empty = sum(1 for line in text.empty_lines if line > fmt.header_line)
+    multi = []
+    if text.lines != fmt.header_line + good + sum(r[1] for r in rejects) + empty:
+        # Some record read holds a line break: which, and how many.
+        columns = [f"c{p}_raw" if p in na else f"c{p}" for p in texts]
+        breaks = " + ".join(f"coalesce(length({c}) - length(replace({c}, chr(10), '')), 0)" for c in columns)
+        multi = conn.execute(
+            f"select * from (select rowid, {breaks} as n from _records) where n > 0 order by 1"
         )
-    if column.required:
-        reasons.append(f"case when {raw} is null then 'column {name}: a value is required' end")
-    return reasons
+        multi = multi.fetchall()
+    breaks, lines, empty = _number(fmt.header_line, good, multi, rejects, text, name)
+    refused = [(line, r[2], r[3]) for line, r in zip(lines, rejects, strict=True)]
+    for table, columns, rows in (
+        ("_breaks", "start bigint, shift bigint", breaks),
+        ("_rejected", "_line_number bigint, _raw_line varchar, _reason varchar", refused),
+    ):
+        conn.execute(f"create or replace temp table {table} ({columns})")
+        if rows:
+            conn.executemany(f"insert into {table} values ({', '.join('?' * len(rows[0]))})", rows)
+    values = [f"coalesce(c{p}_raw, cast(c{p} as varchar))" if p in na else f"c{p}" for p in fields]
+    raw_line = f" || {sql_string(fmt.delimiter)} || ".join(_quoted(v, fmt.delimiter) for v in values)
+    select = f"{_typed_columns(detected)}, {raw_line} as _raw_line"
+    view = (  # rowid follows the file's order
+        f"select rowid + {breaks[0][1]} as _line_number, {select} from _records"
+        if len(breaks) == 1
+        else f"select _records.rowid + shift as _line_number, {select} "
+        "from _records asof join _breaks on _records.rowid >= _breaks.start"
+    )
+    conn.execute(f"create or replace temp view _typed as {view}")
+    return empty
+
+
+def _quoted(column: str, delimiter: str) -> str:
+    """SQL rendering a field as RFC 4180 text (quoted when it must be)."""
+    value, special = f"coalesce(cast({column} as varchar), '')", sql_string(f'[{re.escape(delimiter)}"\n\r]')
+    return f"""(case when regexp_matches({value}, {special})
+        then '"' || replace({value}, '"', '""') || '"' else {value} end)"""
+
+
+def _reader_rejects(conn, names: dict[str, str]) -> list[tuple[int, int, str, str]]:
+    """(DuckDB's logical line, physical lines spanned, raw line, reason) of
+    each record the reader refused, in file order (several errors of a record in one)."""
+    rows = conn.execute(
+        """
+        select line, any_value(csv_line),
+            list({'column': column_name, 'type': error_type, 'message': error_message} order by column_idx)
+        from _reject_errors group by line order by line
+        """
+    ).fetchall()
+    rejects = []
+    for line, raw, errors in rows:
+        raw = (raw or "").lstrip("\r\n")  # DuckDB's copy may start with the line end before it
+        raw = raw[:-2] if raw.endswith("\r\n") else raw.rstrip("\n")
+        reasons = "; ".join(dict.fromkeys(_reason(error, names) for error in errors))
+        rejects.append((line, raw.count("\n") + 1, raw, reasons))
+    return rejects
+
+
+def _reason(error: dict, names: dict[str, str]) -> str:
+    """DuckDB's reject error in plain words, naming what was expected."""
+    kind, message = error["type"], error["message"] or ""
+    if kind == "CAST":
+        match = re.search(r'Could not convert string "(.*)" to \'?([A-Z]+)', message, re.S)
+        found, expected = (match[1], match[2]) if match else ("?", "?")
+        return f"column {names.get(error['column'], error['column'])}: expected {expected}, found '{found}'"
+    if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+        return "expected {} fields, found {}".format(*[*re.findall(r"\d+", message), "?", "?"][:2])
+    return _QUOTING if kind == "UNQUOTED VALUE" else f"{kind.lower()}: {message}"
+
+
+def _number(header_line, good, multi, rejects, text: Text, name):
+    """Physical line numbers. Returns the breakpoints (first rowid, shift: line = rowid +
+    shift) of the rows read, the physical line of each refused record, and the number of
+    empty lines skipped; fails if a physical line of the text is not accounted for."""
+    empty = [e for e in text.empty_lines if e > header_line]
+    physical = logical = header_line + 1
+    row, e, r, m = 0, 0, 0, 0
+    breaks, lines, skipped = [], [], 0
+    infinity = float("inf")
+
+    def shift(row):  # rows from `row` on are on line rowid + this shift
+        if not breaks or breaks[-1][1] != physical - row:
+            breaks.append((row, physical - row))
+
+    while True:
+        while e < len(empty) and empty[e] < physical:  # inside a record already numbered
+            e += 1
+        k = min(
+            empty[e] - physical if e < len(empty) else infinity,
+            rejects[r][0] - logical if r < len(rejects) else infinity,
+            multi[m][0] - row if m < len(multi) else infinity,
+            good - row,
+        )
+        if k > 0:
+            shift(row)
+            row, physical, logical = row + k, physical + k, logical + k
+        elif e < len(empty) and empty[e] == physical:
+            physical, logical, skipped, e = physical + 1, logical + 1, skipped + 1, e + 1
+        elif r < len(rejects) and rejects[r][0] == logical:
+            lines.append(physical)
+            physical, logical, r = physical + rejects[r][1], logical + 1, r + 1
+        elif m < len(multi) and multi[m][0] == row and row < good:
+            shift(row)
+            physical, logical, row, m = physical + 1 + multi[m][1], logical + 1, row + 1, m + 1
+        else:
+            break
+    skipped += len(empty) - e
+    if row != good or r != len(rejects) or physical - 1 + len(empty) - e != text.lines:
+        raise LandingError(
+            name,
+            f"the CSV reader accounted for {physical - 1 + len(empty) - e} of the file's {text.lines} lines; "
+            "expected every line to be a record, a line break inside a quoted field or an empty line",
+        )
+    return breaks or [(0, header_line + 1)], lines, skipped
+
+
+# --- Rules of a row ----------------------------------------------------------------
+
+
+def _typed_columns(detected: Detected) -> str:
+    """Select list: each column with its type and `_row_reason`, what breaks a rule on
+    the row alone. The columns are typed already: by the reader, or as NA columns."""
+    selected, reasons = [], []
+    for column in detected.columns:
+        raw = f"c{detected.positions[column.name]}"
+        name = column.name.replace("'", "''")
+        if column.na:
+            reasons.append(
+                f"case when {raw}_raw is not null "
+                f"then 'column {name}: expected {column.type} or NA, found ''' || {raw}_raw || '''' end"
+            )
+        if column.required:
+            reasons.append(f"case when {raw} is null then 'column {name}: a value is required' end")
+        selected.append(f"{raw} as {ident(column.name)}")
+    reason = f"nullif(concat_ws('; ', {', '.join(reasons)}), '')" if reasons else "null::varchar"
+    return f"{', '.join(selected)}, {reason} as _row_reason"
 
 
 # --- Judging ------------------------------------------------------------------------
 
 
-def judge(conn: duckdb.DuckDBPyConnection, source: Source, source_file: str) -> None:
-    """Build `_refused` (`_line_number`, `_raw_line`, `_reason` of every refused row)
-    and the view `_judged`: `_typed` with `_source_file`, `_raw_line` and `_reason`."""
-    fmt = source.detected.format
-    check_reasons = (
-        ", ".join(f"case when {check.bad_when} then {check.reason} end" for check in fmt.checks) or "null"
-    )
-    # The reasons are written out only for the rows that have one (the filter runs first).
-    refused = " or ".join(["_row_reason is not null", *(f"({check.bad_when})" for check in fmt.checks)])
+def judge(conn: duckdb.DuckDBPyConnection, fmt: FileFormat) -> None:
+    """`_refused` (`_line_number`, `_raw_line`, `_reason` of every refused record: by the
+    reader, by a row rule, by a check, or as a later duplicate of a key)."""
+    check_reasons = ", ".join(f"case when {c.bad_when} then {c.reason} end" for c in fmt.checks) or "null"
+    refused = " or ".join(["_row_reason is not null", *(f"({c.bad_when})" for c in fmt.checks)])
     # A row's own reason comes first; the format's checks are the reason of a row without one.
     conn.execute(
         f"""
         create or replace temp table _reasons as
-        select _line_number,
-            coalesce(_row_reason, nullif(concat_ws('; ', {check_reasons}), '')) as _reason
-        from _typed
-        where {refused}
+        select _line_number, coalesce(_row_reason, nullif(concat_ws('; ', {check_reasons}), '')) as _reason
+        from _typed where {refused}
         """
     )
     if fmt.key:
         _add_duplicates(conn, fmt)
-    if source.fast and conn.execute("select count(*) from _reasons").fetchone()[0]:
-        # The fast path kept no raw lines: read the refused ones again, from the same content.
-        conn.execute(
-            f"create or replace temp table _lines as select * from ({_lines_sql(source.path)}) "
-            "where line_number in (select _line_number from _reasons)",
-            [str(source.path)],
-        )
-        _check_unchanged(source.path, source.sha256, file_sha256(source.path))
     conn.execute(
         """
         create or replace temp table _refused as
-        select _reasons._line_number, _lines.line as _raw_line, _reasons._reason
-        from _reasons left join _lines on _lines.line_number = _reasons._line_number
-        """
-    )
-    conn.execute(
-        f"""
-        create or replace temp view _judged as
-        select _typed.* exclude (_row_reason), {sql_string(source_file)} as _source_file,
-            _refused._raw_line, _refused._reason
-        from _typed left join _refused using (_line_number)
+        select _line_number, _raw_line, _reason from _typed join _reasons using (_line_number)
+        union all select * from _rejected
         """
     )
 
@@ -485,10 +437,10 @@ def _add_duplicates(conn: duckdb.DuckDBPyConnection, fmt: FileFormat) -> None:
     )
     # Keys that strictly increase from each row to the next cannot repeat: the usual
     # case (BACI files are sorted), proven in one streaming pass instead of grouping
-    # every row by its key. Rows with a reason are in the pass too: keys that are all
-    # different stay different without them.
+    # every row by its key. `_typed` is in the file's order unless it joins breakpoints.
+    order = "order by _line_number" if conn.execute("select count(*) from _breaks").fetchone()[0] > 1 else ""
     (out_of_order,) = conn.execute(
-        f"select count(*) from (select ({columns}) > lag(({columns})) over () as up from {keyed}) "
+        f"select count(*) from (select ({columns}) > lag(({columns})) over ({order}) as up from {keyed}) "
         "where not up"
     ).fetchone()
     if not out_of_order:
@@ -512,7 +464,6 @@ def _add_duplicates(conn: duckdb.DuckDBPyConnection, fmt: FileFormat) -> None:
 
 def drop_temporaries(conn: duckdb.DuckDBPyConnection) -> None:
     """Drop what reading and judging a file left on the connection."""
-    for view in _TEMP_VIEWS:
-        conn.execute(f"drop view if exists {view}")
-    for table in _TEMP_TABLES:
+    conn.execute("drop view if exists _typed")
+    for table in _TEMP[1:]:
         conn.execute(f"drop table if exists {table}")

@@ -1,10 +1,11 @@
 """Declarative descriptions of the raw file formats the landing layer reads.
 
-A format says which header identifies it, how its lines split into fields, the
+A format says which header identifies it, its delimiter and preamble, the
 DuckDB type of each column, which rows are bad (checks), its key, and how its
 typed rows become rows of a raw table. Each source module (comtrade.py, baci.py,
 ...) declares its formats and tables with these classes; delimited.py turns a
-format into SQL and loader.py runs it. No format has parsing code of its own.
+format into options of DuckDB's CSV reader and SQL, and loader.py runs it. No
+format has parsing code of its own.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ class Column:
     name: str
     type: str = "VARCHAR"
     required: bool = False  # an empty value quarantines the row
+    # The publisher writes a missing value as NA, empty or spaces: all are NULL here.
+    na: bool = False
     description: str = ""
 
 

@@ -12,59 +12,56 @@ The rules (DESIGN.md, "Hard rules"):
   tidying a downloads folder) and is recorded as missing; landing with
   `prune_missing` removes its rows instead. A file whose content is landed
   under another name (it was renamed) has its rows removed: they are held there.
+
+Zip archives land as downloaded (BACI's yearly files, WDI's data and metadata).
+Each CSV or text member is a file of its own, named in the ledger and the tables
+by the archive's path and the member's name: `baci/BACI_HS17_V202501.zip/
+BACI_HS17_Y2017_V202501.csv`. A member is copied to a temporary file, hashed as it
+is copied, then parsed; when every member landed, the archive itself is recorded
+as `unpacked` (format `zip`, no rows of its own) with its hash, so that an unchanged archive is
+skipped without being unpacked and the raw-folder sensor sees it as held.
 """
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
+import zlib
 from collections.abc import Collection
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from . import reference
-from .delimited import Detected, drop_temporaries, file_sha256, judge, read_file
+from .delimited import Detected, Text, detect, drop_temporaries, file_sha256, first_lines, judge, parse, scan
 from .errors import LandingError, WarehouseWriteError
-from .formats import RawTable, SourceKind, ident
-from .years import file_years
+from .formats import RawTable, SourceKind, ident, sql_string
+from .years import archive_members, file_years
 
 LEDGER = "raw._landing_ledger"
 QUARANTINE = "raw._quarantine"
 _LEDGER_COLUMNS = """
-    event_id BIGINT PRIMARY KEY,
-    path VARCHAR NOT NULL,
-    source VARCHAR NOT NULL,
-    size_bytes BIGINT,
-    sha256 VARCHAR,
-    format VARCHAR,
-    raw_table VARCHAR,
-    rows_read BIGINT,
-    rows_loaded BIGINT,
-    rows_quarantined BIGINT,
-    status VARCHAR NOT NULL,
-    message VARCHAR,
-    landed_at TIMESTAMP NOT NULL
+    event_id BIGINT PRIMARY KEY, path VARCHAR NOT NULL, source VARCHAR NOT NULL,
+    size_bytes BIGINT, sha256 VARCHAR, format VARCHAR, raw_table VARCHAR,
+    rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT,
+    status VARCHAR NOT NULL, message VARCHAR, landed_at TIMESTAMP NOT NULL
 """
 _QUARANTINE_COLUMNS = """
-    source_file VARCHAR NOT NULL,
-    line_number BIGINT NOT NULL,
-    raw_line VARCHAR,
-    reason VARCHAR NOT NULL,
-    format VARCHAR,
-    raw_table VARCHAR,
-    quarantined_at TIMESTAMP NOT NULL
+    source_file VARCHAR NOT NULL, line_number BIGINT NOT NULL, raw_line VARCHAR, reason VARCHAR NOT NULL,
+    format VARCHAR, raw_table VARCHAR, quarantined_at TIMESTAMP NOT NULL
 """
 # Statuses that say what the warehouse holds for a path (a failed attempt does not
 # change that: the previous rows stay).
-_STATE_STATUSES = ("landed", "duplicate", "missing", "removed")
+_STATE_STATUSES = ("landed", "duplicate", "missing", "removed", "unpacked")
 
 
 @dataclass
 class FileResult:
     path: str
-    status: str  # landed | unchanged | duplicate | failed | missing | removed
+    status: str  # landed | unchanged | duplicate | failed | missing | removed | unpacked (a zip)
     format: str | None = None
     raw_table: str | None = None
     rows_read: int = 0
@@ -104,13 +101,8 @@ def _table_ddl(table: RawTable) -> str:
 
 
 def _table_exists(conn: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, name = qualified.split(".")
-    return bool(
-        conn.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
+    query = "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?"
+    return bool(conn.execute(query, qualified.split(".")).fetchone()[0])
 
 
 def source_files(raw_dir: Path, kind: SourceKind) -> list[Path]:
@@ -141,13 +133,20 @@ def land_source(
         state = {rel: held for rel, held in state.items() if _holds_any(Path(rel), years)}
     files = [p for p in source_files(raw_dir, kind) if years is None or _holds_any(p, years)]
     present = {_relative(p, raw_dir) for p in files}
+    for path in files:
+        if path.suffix.lower() == ".zip":
+            present |= {f"{_relative(path, raw_dir)}/{m}" for m in archive_members(path)}
     # Landed files first (a replaced one may release content that a new file holds),
     # files recorded as duplicates last: whether their twin still holds their content
     # is known once the others are landed (`state` follows each landing).
     order = {"landed": 0, "duplicate": 2}
     files.sort(key=lambda p: order.get(state.get(_relative(p, raw_dir), (None, None))[1], 1))
     for path in files:
-        report.files.append(_land_file(conn, kind, raw_dir, path, state, present))
+        rel = _relative(path, raw_dir)
+        if path.suffix.lower() == ".zip":
+            report.files += _land_archive(conn, kind, rel, path, state, present, years)
+        else:
+            report.files.append(_land_file(conn, kind, rel, path, state, present))
     for rel, (sha, status) in sorted(state.items()):
         if rel in present or status == "removed":
             continue
@@ -233,21 +232,53 @@ def current_state(conn: duckdb.DuckDBPyConnection, kind: SourceKind) -> dict[str
 
 def _landed_twin(rel, sha, state, present) -> str | None:
     """Another file in the folder whose landed rows are this content."""
-    return next(
-        (
-            other
-            for other, (other_sha, status) in sorted(state.items())
-            if other != rel and other in present and status == "landed" and other_sha == sha
-        ),
-        None,
-    )
+    twins = [other for other, held in sorted(state.items()) if held == (sha, "landed") and other in present]
+    return next((other for other in twins if other != rel), None)
 
 
-def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
-    """Land one file; `state` is updated to what the warehouse then holds for it."""
-    rel = _relative(path, raw_dir)
+def _land_archive(conn, kind, rel, path, state, present, years) -> list[FileResult]:
+    """Land each data member of a zip archive; record the archive when all landed."""
+    size, sha = path.stat().st_size, file_sha256(path)
+    if state.get(rel) == (sha, "unpacked"):
+        return [FileResult(rel, "unchanged", message="archive unchanged since it was landed")]
+    results, members = [], archive_members(path)
+    try:
+        with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory(prefix="tradebloc-") as folder:
+            if not members:
+                held = ", ".join(archive.namelist()[:5]) or "nothing"
+                raise LandingError(rel, f"no CSV or text file in the archive (it holds {held}); expected one")
+            for member in members:
+                if years is not None and not _holds_any(Path(member), years):
+                    continue
+                text, copy = Text(), Path(folder) / Path(member).name
+                with archive.open(member) as source, copy.open("wb") as target:
+                    while chunk := source.read(1 << 22):  # hashed as it is copied
+                        text.feed(chunk)
+                        target.write(chunk)
+                results.append(_land_file(conn, kind, f"{rel}/{member}", copy, state, present, text.done()))
+                copy.unlink()
+    except (zipfile.BadZipFile, zlib.error, EOFError, LandingError) as error:
+        if not isinstance(error, LandingError):
+            error = LandingError(rel, f"not a readable zip archive ({error}); expected a complete .zip file")
+        return [*results, _failed(conn, kind, rel, size, sha, error)]
+    if len(results) < len(members) or any(r.status == "failed" for r in results):
+        return results  # not all landed (a yearly partition, a failure): not recorded as unpacked
+    result = FileResult(rel, "unpacked", "zip", message=f"archive of {', '.join(members)}")
+    with _writing(conn, rel), _transaction(conn):
+        _record(conn, kind, rel, size, sha, result)
+    state[rel] = (sha, "unpacked")
+    return [*results, result]
+
+
+def _land_file(conn, kind, rel, path, state, present, text: Text | None = None) -> FileResult:
+    """Land one file (`text`: its hash pass, done already for an archive member);
+    `state` is updated to what the warehouse then holds for it."""
     before = path.stat()
-    sha = file_sha256(path)
+    try:
+        text = text or scan(path, rel)
+    except LandingError as error:
+        return _failed(conn, kind, rel, before.st_size, None, error)
+    sha = text.sha256
     previous = state.get(rel)
     twin = _landed_twin(rel, sha, state, present)
     # A duplicate is unchanged only while its twin still holds the content.
@@ -261,37 +292,61 @@ def _land_file(conn, kind, raw_dir, path, state, present) -> FileResult:
         state[rel] = (sha, "duplicate")
         return result
     try:
-        # What was read is the content hashed before (read_file checks), or nothing of it lands.
-        source = read_file(conn, path, kind, sha)
-        judge(conn, source, rel)
-        detected = source.detected
+        detected = detect(first_lines(path, max(f.header_line for f in kind.formats), rel), kind, rel)
+        empty = parse(conn, path, detected, text, rel)
+        if _stamp(path.stat()) != _stamp(before):
+            # What was parsed must be the content hashed, or nothing of it lands. (The
+            # change time moves on any write, even one that restores size and mtime.)
+            raise LandingError(rel, "the file changed while it was being read; land it again")
         fmt = detected.format
+        judge(conn, fmt)
         result = FileResult(rel, "landed", fmt.name, fmt.table.name)
         with _writing(conn, rel), _transaction(conn):
             _delete_rows(conn, kind, rel)
-            conn.execute("create or replace temp view good as select * from _judged where _reason is null")
+            refused = (
+                "anti join _refused using (_line_number)" if conn.execute("from _refused").fetchone() else ""
+            )
+            conn.execute(
+                "create or replace temp view good as select * exclude (_row_reason, _raw_line), "
+                f"{sql_string(rel)} as _source_file from _typed {refused}"
+            )
             conn.execute(f"insert into raw.{fmt.table.name} by name {_projection(detected)}")
             conn.execute(
                 f"insert into {QUARANTINE} select ?, _line_number, _raw_line, _reason, ?, ?, ? from _refused",
                 [rel, fmt.name, fmt.table.name, _now()],
             )
             result.rows_read, result.rows_quarantined = conn.execute(
-                "select (select count(*) from _typed), (select count(*) from _refused)"
+                "select (select count(*) from _typed) + (select count(*) from _rejected), "
+                "(select count(*) from _refused)"
             ).fetchone()
             result.rows_loaded = result.rows_read - result.rows_quarantined
-            if detected.ignored_columns:
-                result.message = "ignored columns: " + ", ".join(detected.ignored_columns)
+            notes = (
+                [f"ignored columns: {', '.join(detected.ignored_columns)}"]
+                if detected.ignored_columns
+                else []
+            )
+            notes += [f"{empty} empty line(s) skipped"] if empty else []
+            result.message = "; ".join(notes)
             _record(conn, kind, rel, before.st_size, sha, result)
         state[rel] = (sha, "landed")
         return result
     except (LandingError, duckdb.Error) as error:
-        message = str(error) if isinstance(error, LandingError) else f"{rel}: {error}"
-        result = FileResult(rel, "failed", message=message)
-        with _writing(conn, rel), _transaction(conn):
-            _record(conn, kind, rel, before.st_size, sha, result)
-        return result
+        return _failed(conn, kind, rel, before.st_size, sha, error)
     finally:
+        conn.execute("drop view if exists good")
         drop_temporaries(conn)
+
+
+def _stamp(stat) -> tuple[int, int, int]:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+def _failed(conn, kind, rel, size, sha, error) -> FileResult:
+    message = str(error) if isinstance(error, LandingError) else f"{rel}: {error}"
+    result = FileResult(rel, "failed", message=message)
+    with _writing(conn, rel), _transaction(conn):
+        _record(conn, kind, rel, size, sha, result)
+    return result
 
 
 def _projection(detected: Detected) -> str:
@@ -335,23 +390,11 @@ def _delete_rows(conn, kind: SourceKind, rel: str) -> None:
 
 def _record(conn, kind, rel, size, sha, result: FileResult) -> None:
     (event_id,) = conn.execute(f"select coalesce(max(event_id), 0) + 1 from {LEDGER}").fetchone()
+    columns = "path, status, format, raw_table, rows_read, rows_loaded, rows_quarantined, message"
     conn.execute(
-        f"insert into {LEDGER} values ({', '.join(['?'] * 13)})",
-        [
-            event_id,
-            rel,
-            kind.name,
-            size,
-            sha,
-            result.format,
-            result.raw_table,
-            result.rows_read,
-            result.rows_loaded,
-            result.rows_quarantined,
-            result.status,
-            result.message,
-            _now(),
-        ],
+        f"insert into {LEDGER} (event_id, {columns}, source, size_bytes, sha256, landed_at) "
+        f"values ({', '.join(['?'] * 13)})",
+        [event_id, *astuple(result), kind.name, size, sha, _now()],
     )
 
 
@@ -375,15 +418,13 @@ def _writing(conn, rel: str):
         ) from error
 
 
-class _transaction:
+@contextmanager
+def _transaction(conn):
     """BEGIN ... COMMIT, or ROLLBACK on any error (then re-raised)."""
-
-    def __init__(self, conn):
-        self.conn = conn
-
-    def __enter__(self):
-        self.conn.execute("begin transaction")
-
-    def __exit__(self, exc_type, exc, tb):
-        self.conn.execute("rollback" if exc_type else "commit")
-        return False
+    conn.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    conn.execute("commit")

@@ -3,7 +3,9 @@
 `API_<indicator>_DS2_en_csv_v2_<n>.csv` has 4 preamble lines, then a header with
 one column per year and a trailing comma on every line; an empty cell is no
 data. Any indicator lands (GDP, population, ...), one row per country, indicator
-and year with a value.
+and year with a value. The zip the World Bank ships also holds `Metadata_Country_...`
+(region and income group of each economy; notes with line breaks inside quotes)
+and `Metadata_Indicator_...` (the indicator's definition): both land too.
 """
 
 from .formats import Column, FileFormat, RawTable, SourceKind, ident
@@ -31,6 +33,18 @@ COUNTRY_METADATA = RawTable(
         Column("TableName", "VARCHAR"),
     ),
     "WDI country metadata (region and income group; aggregates have no region).",
+)
+
+
+INDICATOR_METADATA = RawTable(
+    "wdi_indicator_metadata",
+    (
+        Column("INDICATOR_CODE", "VARCHAR", required=True, description="e.g. NY.GDP.MKTP.CD"),
+        Column("INDICATOR_NAME", "VARCHAR"),
+        Column("SOURCE_NOTE", "VARCHAR", description="the definition, as the World Bank writes it"),
+        Column("SOURCE_ORGANIZATION", "VARCHAR"),
+    ),
+    "WDI indicator metadata (what an indicator measures, and who publishes it).",
 )
 
 
@@ -72,4 +86,17 @@ METADATA_CSV = FileFormat(
     key=("Country Code",),
 )
 
-WDI = SourceKind("wdi", (INDICATOR_CSV, METADATA_CSV), "World Bank World Development Indicators")
+INDICATOR_METADATA_CSV = FileFormat(
+    name="wdi_indicator_metadata_csv",
+    description="World Bank WDI indicator metadata CSV",
+    table=INDICATOR_METADATA,
+    delimiter=",",
+    columns=INDICATOR_METADATA.columns,
+    key=("INDICATOR_CODE",),
+)
+
+WDI = SourceKind(
+    "wdi",
+    (INDICATOR_CSV, METADATA_CSV, INDICATOR_METADATA_CSV),
+    "World Bank World Development Indicators",
+)

@@ -7,7 +7,10 @@ recorded as `failed` with a message naming the file, the line and what was
 expected, or landed with its bad rows quarantined (line number, raw line, reason).
 """
 
+import csv
 import gzip
+import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,9 +70,10 @@ def land_good_then_bad(conn, raw_dir: Path, kind: str, write_bad: Callable[[Path
 
 
 def assert_failed(conn, result, bad_rel: str, bad: Path, line: int | None, *expected: str) -> None:
-    """Recorded as failed, nothing of it loaded, the message naming file, line and expectation."""
+    """Recorded as failed, nothing of it loaded, the message naming the file (relative to
+    the raw folder, never the machine's absolute path), the line and the expectation."""
     assert result.status == "failed", result
-    where = f"{bad}, line {line}: " if line is not None else f"{bad}: "
+    where = f"{bad_rel}, line {line}: " if line is not None else f"{bad_rel}: "
     assert result.message.startswith(where), result.message
     for text in expected:
         assert text in result.message, result.message
@@ -83,10 +87,32 @@ def assert_failed(conn, result, bad_rel: str, bad: Path, line: int | None, *expe
 
 
 def assert_quarantined(conn, result, bad_rel: str, expected: list[tuple[int, str, str]], loaded: int) -> None:
-    """Landed; exactly the expected (line, raw line, reason) rows quarantined."""
+    """Landed; exactly the expected (line, raw line, reason) rows quarantined. A row the
+    reader refused keeps its text; a row a check refused holds the record as read (its
+    values as typed, quoted where needed): the same record, compared field by field."""
     assert result.status == "landed", result
     assert (result.rows_loaded, result.rows_quarantined) == (loaded, len(expected)), result
-    assert quarantine(conn, bad_rel) == [(bad_rel, *e) for e in expected]
+    held = quarantine(conn, bad_rel)
+    assert [(f, line, reason) for f, line, _, reason in held] == [(bad_rel, e[0], e[2]) for e in expected]
+    delimiter = "\t" if "\t" in expected[0][1] else ","
+    for (_, line, raw, _), (_, want, _) in zip(held, expected, strict=True):
+        assert raw == want or same_record(raw, want, delimiter), (line, raw, want)
+
+
+def same_record(actual: str, expected: str, delimiter: str) -> bool:
+    """The same fields: text equal after trimming, numbers and booleans equal as values."""
+
+    def fields(line):
+        return next(csv.reader(io.StringIO(line), delimiter=delimiter))
+
+    def value(field):
+        try:
+            return float(field)
+        except ValueError:
+            return field.strip().lower()
+
+    a, b = fields(actual), fields(expected)
+    return len(a) == len(b) and all(value(x) == value(y) for x, y in zip(a, b, strict=True))
 
 
 # --- Files that cannot be landed at all -----------------------------------------
@@ -268,12 +294,17 @@ def test_bytes_that_are_not_utf8(conn, raw_dir, kind, name, data, line):
     )
 
 
-def test_mixed_line_endings_fail_with_a_clear_message(conn, raw_dir):
+def test_mixed_line_endings_are_valid_csv_and_land(conn, raw_dir):
+    """CRLF and LF in one file (as the real HTS export has) is valid CSV: it lands."""
     data = b"t,i,j,k,v,q\r\n2023,156,392,010121,1,\n2023,156,392,010122,1,\r\n"
-    result, bad_rel, bad = land_good_then_bad(
+    result, bad_rel, _ = land_good_then_bad(
         conn, raw_dir, "baci", lambda raw: write_bytes(raw / "baci" / "mixed.csv", data)
     )
-    assert_failed(conn, result, bad_rel, bad, None, "mixed line endings", "expected one line-ending style")
+    assert (result.status, result.rows_loaded, result.rows_quarantined) == ("landed", 2, 0)
+    assert rows(conn, "baci_flows", "k, _line_number", "_source_file = ?", [bad_rel]) == [
+        ("010121", 2),
+        ("010122", 3),
+    ]
 
 
 def test_huge_first_line_is_an_unknown_header(conn, raw_dir):
@@ -316,7 +347,7 @@ BACI_BAD_ROWS = [
     ("2023,156,392,010122,1", "expected 6 fields, found 5"),
     ("2023,156,392,010122,1,2,3", "expected 6 fields, found 7"),
     ("2023,156,392,010123,abc,", "column v: expected DOUBLE, found 'abc'"),
-    ("2023,156,392,010123,1,1.2.3", "column q: expected DOUBLE, found '1.2.3'"),
+    ("2023,156,392,010123,1,1.2.3", "column q: expected DOUBLE or NA, found '1.2.3'"),
     ("20x3,156,392,010123,1,", "column t: expected SMALLINT, found '20x3'"),
     ("2023,156,392,010124,-5,", "column v: BACI keeps only strictly positive flows, found -5.0"),
     ("2023,156,392,010125,0,", "column v: BACI keeps only strictly positive flows, found 0.0"),
@@ -326,9 +357,8 @@ BACI_BAD_ROWS = [
     ("2023,999,392,010127,2,", f"column i: country code 999 {UNKNOWN}"),
     ("2023,156,840,010128,2,", f"column j: country code 840 {UNKNOWN}"),
     ("2023,,392,010129,2,", "column i: a value is required"),
-    ('2023,156,392,"010130,2,', "malformed quoting; expected RFC 4180 quoted fields"),
-    ('2023,156,392,"0101"31",2,', "malformed quoting; expected RFC 4180 quoted fields"),
-    ('2023,156,392,01"0132,2,', "malformed quoting; expected RFC 4180 quoted fields"),
+    ('2023,156,392,"0101"31,2,', "malformed quoting; expected RFC 4180 quoted fields"),
+    ('2023,156,392,01"0132,2,', f"column k: {HS6} '01\"0132'"),
     ("2023,156,392,010121,7,", "duplicate key (t, i, j, k) = (2023, 156, 392, 010121); first seen on line 2"),
 ]  # fmt: skip
 
@@ -356,11 +386,12 @@ def test_baci_bad_rows_quarantined_with_line_and_reason(conn, raw_dir):
 
 
 def test_quarantined_reasons_combine_on_one_row(conn, raw_dir):
+    """The reasons a row has on its own combine (the reader itself names only its first)."""
     result, bad_rel, _ = land_good_then_bad(
         conn,
         raw_dir,
         "baci",
-        lambda raw: write_text(raw / "baci" / "two_problems.csv", "t,i,j,k,v,q\n2023,156,392,010121,x,y\n"),
+        lambda raw: write_text(raw / "baci" / "two_problems.csv", "t,i,j,k,v,q\n2023,,392,010121,1,y\n"),
     )
     assert_quarantined(
         conn,
@@ -369,11 +400,53 @@ def test_quarantined_reasons_combine_on_one_row(conn, raw_dir):
         [
             (
                 2,
-                "2023,156,392,010121,x,y",
-                "column v: expected DOUBLE, found 'x'; column q: expected DOUBLE, found 'y'",
+                "2023,,392,010121,1,y",
+                "column i: a value is required; column q: expected DOUBLE or NA, found 'y'",
             )
         ],
         loaded=0,
+    )
+
+
+def test_multi_line_quoted_fields_keep_physical_line_numbers(conn, raw_dir):
+    """A record with line breaks inside quotes spans several lines: the next record's
+    line number counts them, for landed and refused rows alike, and an unterminated
+    quote runs to the end of the file (RFC 4180), one refused record."""
+    lines = [
+        "code,description",
+        '010121,"Horses,\r\nlive"',
+        '010122,"Asses;\n""pure""\n\nbred"',
+        "0101,Mules",
+        "010123,Hinnies,extra",
+        "",
+        "010124,Cattle",
+        '010125,"unterminated',
+        "010126,Swine",
+    ]
+    result, bad_rel, _ = land_good_then_bad(
+        conn,
+        raw_dir,
+        "baci",
+        lambda raw: write_text(raw / "baci" / "product_codes_HS17_V202401.csv", "\n".join(lines) + "\n"),
+    )
+    assert (result.rows_read, result.message) == (6, "1 empty line(s) skipped")
+    assert rows(
+        conn, "baci_product_codes", "code, description, _line_number", "_source_file = ?", [bad_rel]
+    ) == [
+        ("010121", "Horses,\r\nlive", 2),
+        ("010122", 'Asses;\n"pure"\n\nbred', 4),
+        ("010124", "Cattle", 11),
+    ]
+    assert_quarantined(
+        conn,
+        result,
+        bad_rel,
+        [
+            (8, "0101,Mules", f"column code: {HS6} '0101'"),
+            (9, "010123,Hinnies,extra", "expected 2 fields, found 3"),
+            (12, '010125,"unterminated\n010126,Swine', "malformed quoting; expected RFC 4180 quoted fields"),
+        ],
+        loaded=3,
     )
 
 
@@ -396,7 +469,8 @@ def test_comtrade_bad_rows_quarantined(conn, raw_dir):
          "column primaryValue: a trade value cannot be negative, found -5.0"),
         (comtrade_line(cmdCode="010122", fobvalue=-1),
          "column fobvalue: a trade value cannot be negative, found -1.0"),
-        (comtrade_line(cmdCode="010123", netWgt="12kg"), "column netWgt: expected DOUBLE, found '12kg'"),
+        (comtrade_line(cmdCode="010123", netWgt="12kg"),
+         "column netWgt: expected DOUBLE or NA, found '12kg'"),
         (comtrade_line(cmdCode="010124", isLeaf="maybe"), "column isLeaf: expected BOOLEAN, found 'maybe'"),
         (comtrade_line(cmdCode="010125", partnerCode=840), f"column partnerCode: country code 840 {UNKNOWN}"),
         (comtrade_line(cmdCode="010126", freqCode="Q"),
@@ -575,7 +649,7 @@ def test_measures_bad_rows_quarantined(conn, raw_dir):
 
 def test_every_row_is_read_or_quarantined_in_a_mostly_bad_file(conn, raw_dir):
     """Nothing lost: a file of nothing but bad rows lands with every row quarantined."""
-    body = ["garbage", "1,2,3", '"unterminated', "t,i,j,k,v,q", ",,,,,"]
+    body = ["garbage", "1,2,3", '"quoted"junk', "t,i,j,k,v,q", ",,,,,"]
     result, bad_rel, _ = land_good_then_bad(
         conn,
         raw_dir,
@@ -627,3 +701,101 @@ def test_wits_header_with_both_formats_columns_is_preferential(conn, raw_dir):
         lambda raw: write_wits_preferential(raw / "wits" / "pref.csv", [wits_row(Partner=156)]),
     )
     assert (result.status, result.format) == ("landed", "wits_preferential_ave_csv")
+
+
+def test_baci_na_and_blank_quantities_land(conn, raw_dir):
+    """BACI writes a missing quantity as NA (padded with spaces) in some releases and as an
+    empty field in others: every such flow lands, with q NULL."""
+    body = ["010121,1,", "010122,1,NA", "010123,1,        NA", "010124,1,   ", "010125,1, 2.5"]
+    text = "t,i,j,k,v,q\n" + "".join(f"2023,156,392,{line}\n" for line in body)
+    result, bad_rel, _ = land_good_then_bad(
+        conn, raw_dir, "baci", lambda raw: write_text(raw / "baci" / "BACI_HS17_Y2023_V202401.csv", text)
+    )
+    assert (result.status, result.rows_loaded, result.rows_quarantined) == ("landed", 5, 0)
+    assert rows(conn, "baci_flows", "k, q", "_source_file = ?", [bad_rel]) == [
+        ("010121", None),
+        ("010122", None),
+        ("010123", None),
+        ("010124", None),
+        ("010125", 2.5),
+    ]
+
+
+BIG_BACI = (
+    "t,i,j,k,v,q\n" + "".join(f"2023,156,392,{i:06d},{i * 7919 % 104729},\n" for i in range(1, 20000))
+).encode()
+
+
+def write_zip(path: Path, members: dict[str, bytes]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("write_bad", "line", "expected"),
+    [
+        pytest.param(
+            lambda raw: write_bytes(raw / "baci" / "BACI_HS17_V202401.zip", b"PK\x03\x04 not really a zip"),
+            None,
+            "not a readable zip archive",
+            id="corrupt-zip",
+        ),
+        pytest.param(
+            lambda raw: write_bytes(
+                raw / "baci" / "BACI_HS17_V202401.zip",
+                write_zip(raw / "x.zip", {"BACI_HS17_Y2023_V202401.csv": BIG_BACI}).read_bytes()[:-500],
+            ),
+            None,
+            "not a readable zip archive",
+            id="truncated-zip",
+        ),
+        pytest.param(
+            lambda raw: write_zip(raw / "baci" / "BACI_HS17_V202401.zip", {"Readme.pdf": b"%PDF-1.4"}),
+            None,
+            "no CSV or text file in the archive (it holds Readme.pdf); expected one",
+            id="zip-without-data",
+        ),
+    ],
+)
+def test_archive_that_cannot_be_landed(conn, raw_dir, write_bad, line, expected):
+    result, bad_rel, bad = land_good_then_bad(conn, raw_dir, "baci", write_bad)
+    (raw_dir / "x.zip").unlink(missing_ok=True)
+    assert_failed(conn, result, bad_rel, bad, line, expected)
+
+
+def test_zip_member_with_an_unknown_header_is_named_in_the_message(conn, raw_dir):
+    def write_bad(raw):
+        return write_zip(
+            raw / "baci" / "BACI_HS17_V202401.zip",
+            {"BACI_HS17_Y2023_V202401.csv": b"year,exporter\n2023,156\n", "country_codes_V202401.csv": b""},
+        )
+
+    good = write_good_file("baci", raw_dir)
+    land(conn, "baci", raw_dir)
+    write_bad(raw_dir)
+    by_path = results(land(conn, "baci", raw_dir))
+    assert by_path[good.relative_to(raw_dir).as_posix()].status == "unchanged"
+    member = "baci/BACI_HS17_V202401.zip/BACI_HS17_Y2023_V202401.csv"
+    assert by_path[member].message.startswith(f"{member}, line 1: unknown header 'year,exporter'")
+    empty = "baci/BACI_HS17_V202401.zip/country_codes_V202401.csv"
+    assert by_path[empty].message == f"{empty}: the file is empty; expected a header line and data rows"
+    assert "baci/BACI_HS17_V202401.zip" not in by_path  # not recorded as unpacked: it is tried again
+
+
+def test_lines_the_reader_does_not_account_for_fail_the_file():
+    """Rows read are numbered by walking the text's lines: if DuckDB's reader skipped a
+    line it did not report (as it silently skips an empty line), the count does not
+    close and the file fails instead of losing the line."""
+    from dagster_project.landing.delimited import Text, _number
+    from dagster_project.landing.errors import LandingError
+
+    text = Text()
+    text.feed(b"t,i,j,k,v,q\n2023,156,392,010121,1,\n2023,156,392,010122,1,\n2023,156,392,010123,1,\n")
+    with pytest.raises(
+        LandingError, match=r"^baci/a.csv: the CSV reader accounted for 3 of the file's 4 lines"
+    ):
+        _number(1, 2, [], [], text.done(), "baci/a.csv")  # two rows for three data lines
+    assert _number(1, 3, [], [], text, "baci/a.csv") == ([(0, 2)], [], 0)
