@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: setup run test ui sql docs lint sample clean
+.PHONY: setup run test test-fast ui sql docs lint sample clean
 
 setup: $(STAMP)
 
@@ -19,10 +19,15 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m dagster_project run
 
-## the whole test suite
+## the whole test suite, on two processes
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+## the inner loop: no end-to-end build, fewer property examples (under a minute)
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	TRADEBLOC_PROPERTY_EXAMPLES=5 $(BIN)/python -m pytest -n 2 -m "not e2e and not benchmark"
 
 ## the Dagster UI on http://127.0.0.1:3000
 ui: $(STAMP)

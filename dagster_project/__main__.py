@@ -1,4 +1,4 @@
-"""Command line: `python -m dagster_project prepare|run [--years 2024]|summary|docs`.
+"""Command line: `python -m dagster_project prepare|run [--years 2024] [--select ...] [-v]|summary|docs`.
 
 `run` is what `make run` does: prepare the dbt manifest, materialise every asset
 through Dagster (the same assets as the UI, its runs recorded in the same Dagster
@@ -17,7 +17,7 @@ from .assets.partitions import parse_years
 from .resources import DBT_PROJECT, dbt_command, dbt_resource, prepare_dbt
 
 
-def _materialise_all(years: list[int] | None, verbose: bool) -> int:
+def _materialise_all(years: list[int] | None, select: str | None, verbose: bool) -> int:
     """Every asset in one Dagster run recorded in DAGSTER_HOME; with `years`, those
     years' partitions and what they feed. The console shows a line per asset; the
     full Dagster and dbt logs go to a file (all of it on the console with `verbose`)."""
@@ -39,7 +39,8 @@ def _materialise_all(years: list[int] | None, verbose: bool) -> int:
         if not verbose:  # dbt's own lines and library warnings, to the log file
             quiet.enter_context(contextlib.redirect_stdout(log))
             quiet.enter_context(contextlib.redirect_stderr(log))
-        result = materialise(defs(), instance, config.raw_dir, years, progress.run_config(log_path, verbose))
+        run_config = progress.run_config(log_path, verbose)
+        result = materialise(defs(), instance, config.raw_dir, years, run_config, select)
     failed = failed_checks(result)
     if result.success and not failed:
         return 0
@@ -61,6 +62,9 @@ def _dbt_docs() -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project")
     parser.add_argument("command", choices=["prepare", "run", "summary", "docs"])
+    parser.add_argument(
+        "--select", help="run: only these assets, in Dagster's selection syntax (e.g. 'group:landing')"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="run: Dagster's and dbt's full output")
     parser.add_argument(
         "--years",
@@ -71,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("prepare", "run"):
         prepare_dbt()
     if args.command == "run":
-        code = _materialise_all(args.years, args.verbose)
+        code = _materialise_all(args.years, args.select, args.verbose)
         print(summary.render(settings.load().warehouse))
         return code
     if args.command == "docs":

@@ -40,8 +40,25 @@ def prepare_dbt() -> None:
     target.mkdir(parents=True, exist_ok=True)
     with (target / ".prepare.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        if _manifest_is_current():
+            return
         if subprocess.run(dbt_command("--quiet", "parse")).returncode:
             raise RuntimeError("dbt parse failed: the dbt project has an error (dbt's message is above)")
+
+
+def _manifest_is_current() -> bool:
+    """Whether the manifest is newer than every file of the dbt project: then a parse
+    (some 7 s, most of it dbt starting) would write the same nodes again."""
+    manifest = DBT_PROJECT.manifest_path
+    if not manifest.exists():
+        return False
+    written = manifest.stat().st_mtime
+    project = settings.DBT_PROJECT_DIR
+    return all(
+        path.stat().st_mtime < written
+        for path in project.rglob("*")
+        if path.is_file() and path.relative_to(project).parts[0] not in ("target", "logs")
+    )
 
 
 def build_args(year_from: int, year_to: int) -> list[str]:

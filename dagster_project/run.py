@@ -19,18 +19,23 @@ def materialise(
     raw_dir: Path,
     years: list[int] | None = None,
     run_config: dict | None = None,
+    select: str | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Every asset for the years in `raw_dir`; with `years`, only those years'
-    partitions and what they feed (one new year's cost)."""
+    partitions and what they feed (one new year's cost); with `select`, only the
+    assets of that Dagster selection (e.g. 'group:landing', 'key:marts/fct_trade+')."""
     job = defs.resolve_implicit_global_asset_job_def()
-    selection = None
+    graph = defs.resolve_asset_graph()
+    selection = dg.AssetSelection.from_string(select) if select else dg.AssetSelection.all()
     if years:
-        graph = defs.resolve_asset_graph()
         yearly = [key for key in graph.get_all_asset_keys() if graph.get(key).partitions_def]
-        selection = list(dg.AssetSelection.assets(*yearly).downstream().resolve(graph))
+        selection &= dg.AssetSelection.assets(*yearly).downstream()
+    keys = selection.resolve(graph)
+    if not keys:
+        raise ValueError(f"the selection {select!r} names no asset")
     return job.execute_in_process(
         instance=instance,
-        asset_selection=selection,
+        asset_selection=sorted(keys) if select or years else None,
         tags=range_tags(years or raw_years(raw_dir)),
         run_config=run_config,
         raise_on_error=False,

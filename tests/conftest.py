@@ -1,10 +1,20 @@
-"""Shared fixtures: the dbt manifest, and a warehouse built through Dagster.
+"""Shared fixtures: the dbt manifest, and the sample built once per session.
 
-Every test that writes uses pytest's temporary folders: never the repo's raw/ or
-warehouse/.
+The sample is built once, by `python -m dagster_project run` (what `make run` runs)
+into a temporary warehouse and a Dagster home of its own; the tests read it (or a
+copy of it, for a test that writes), and the UI test opens that Dagster home. Every
+test that writes uses pytest's temporary folders: never the repo's raw/ or warehouse/.
+
+`make test` runs the tests on two processes (pytest-xdist); the tests that share a
+built warehouse are kept on one (group `sample`, `partitions`, `real`), so each is
+built once.
 """
 
+import os
 import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -15,16 +25,26 @@ from dagster_project import settings
 from dagster_project.run import materialise
 
 REPO_RAW = settings.REPO_ROOT / "raw"
+SAMPLE_FIXTURES = {"sample_build", "sample_warehouse", "sample_db", "built_copy", "webserver", "serving_env"}
+
+
+def pytest_collection_modifyitems(items):
+    """Keep the tests of one built warehouse on one xdist worker."""
+    for item in items:
+        if SAMPLE_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.xdist_group("sample"))
+        elif "two_years_built" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("partitions"))
+        elif "real" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("real"))
 
 
 @pytest.fixture(scope="session")
-def dbt_manifest(tmp_path_factory) -> Path:
-    """dbt parse, as `make run` does before loading the definitions."""
+def dbt_manifest() -> Path:
+    """The manifest the definitions load, as `make run` prepares it."""
     from dagster_project.resources import DBT_PROJECT, prepare_dbt
 
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv(settings.WAREHOUSE_VAR, str(tmp_path_factory.mktemp("parse") / "w.duckdb"))
-        prepare_dbt()
+    prepare_dbt()
     return DBT_PROJECT.manifest_path
 
 
@@ -35,38 +55,75 @@ def defs(dbt_manifest) -> dg.Definitions:
     return defs()
 
 
-def _materialise_all(defs: dg.Definitions, raw_dir: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
-    """Every asset, in one run in process, as `make run` builds them, against the given
-    raw folder and warehouse."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv(settings.RAW_DIR_VAR, str(raw_dir))
-        env.setenv(settings.WAREHOUSE_VAR, str(warehouse))
-        return materialise(defs, dg.DagsterInstance.ephemeral(), raw_dir)
+@pytest.fixture(scope="session")
+def build(defs):
+    """build(raw_dir, warehouse, years=..., select=...): one run in process, as `make run`
+    builds, against the given raw folder and warehouse, in an instance in memory."""
+
+    def run(raw_dir: Path, warehouse: Path, **options) -> dg.ExecuteInProcessResult:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv(settings.RAW_DIR_VAR, str(raw_dir))
+            env.setenv(settings.WAREHOUSE_VAR, str(warehouse))
+            return materialise(defs, dg.DagsterInstance.ephemeral(), raw_dir, **options)
+
+    return run
+
+
+@dataclass(frozen=True)
+class SampleBuild:
+    raw_dir: Path
+    warehouse: Path
+    dagster_home: Path
+    output: str  # what `make run` printed
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            settings.RAW_DIR_VAR: str(self.raw_dir),
+            settings.WAREHOUSE_VAR: str(self.warehouse),
+            "DAGSTER_HOME": str(self.dagster_home),
+        }
 
 
 @pytest.fixture(scope="session")
-def materialise_all(defs):
-    """materialise_all(raw_dir, warehouse): every asset, in process."""
-    return lambda raw_dir, warehouse: _materialise_all(defs, raw_dir, warehouse)
-
-
-@pytest.fixture(scope="session")
-def sample_warehouse(defs, tmp_path_factory) -> Path:
-    """The committed sample, copied to a temp raw folder and built end to end."""
+def sample_build(dbt_manifest, tmp_path_factory) -> SampleBuild:
+    """The committed sample, copied to a temp raw folder and built by the command line."""
     root = tmp_path_factory.mktemp("sample")
-    raw_dir = root / "raw"
-    shutil.copytree(REPO_RAW, raw_dir)
-    warehouse = root / "warehouse" / "tradebloc.duckdb"
-    result = _materialise_all(defs, raw_dir, warehouse)
-    failures = [e.message for e in result.all_events if e.is_step_failure]
-    assert result.success, f"materialisation failed: {failures}"
-    return warehouse
+    shutil.copytree(REPO_RAW, root / "raw")
+    (root / "dagster_home").mkdir()
+    shutil.copy(settings.REPO_ROOT / "dagster_home" / "dagster.yaml", root / "dagster_home")
+    sample = SampleBuild(root / "raw", root / "warehouse" / "tradebloc.duckdb", root / "dagster_home", "")
+    done = subprocess.run(
+        [sys.executable, "-m", "dagster_project", "run"],
+        env={**os.environ, **sample.env},
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-3000:]
+    return SampleBuild(sample.raw_dir, sample.warehouse, sample.dagster_home, done.stdout)
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(sample_build) -> Path:
+    return sample_build.warehouse
 
 
 @pytest.fixture
 def sample_db(sample_warehouse):
     with duckdb.connect(str(sample_warehouse), read_only=True) as conn:
         yield conn
+
+
+@pytest.fixture
+def built_copy(sample_build, tmp_path):
+    """A copy of the built sample warehouse and of the sample's raw folder, for a test that writes."""
+    raw_dir = tmp_path / "raw"
+    shutil.copytree(sample_build.raw_dir, raw_dir)
+    warehouse = tmp_path / "warehouse" / "tradebloc.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copy(sample_build.warehouse, warehouse)
+    return raw_dir, warehouse
 
 
 @pytest.fixture(scope="session")

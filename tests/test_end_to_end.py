@@ -1,9 +1,9 @@
 """The committed sample, landed and built through Dagster into a temporary warehouse."""
 
-import os
-import subprocess
-import sys
+import re
+from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -87,34 +87,32 @@ def test_comtrade_staging_keeps_only_breakdown_totals(sample_db):
     assert world == 0
 
 
-def test_make_run_entry_point_lands_and_summarises(tmp_path, dbt_manifest):
-    """`python -m dagster_project run` (what `make run` calls) on a small raw folder."""
-    raw_dir = tmp_path / "raw" / "measures"
-    raw_dir.mkdir(parents=True)
-    (raw_dir / "measures.csv").write_bytes((REPO_RAW / "measures" / "us_additional_duties.csv").read_bytes())
-    (tmp_path / "dagster_home").mkdir()
-    env = {
-        **os.environ,
-        settings.RAW_DIR_VAR: str(tmp_path / "raw"),
-        settings.WAREHOUSE_VAR: str(tmp_path / "w" / "t.duckdb"),
-        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "dagster_project", "run"], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "measures" in done.stdout and "raw.measures_tariff_measures" in done.stdout
-    with duckdb.connect(str(tmp_path / "w" / "t.duckdb"), read_only=True) as conn:
-        assert conn.execute("select count(*) from staging.stg_measures__tariff_measures").fetchone()[0] > 0
+def test_make_run_shows_a_line_per_asset_and_records_one_run(sample_build):
+    """What `python -m dagster_project run` (what `make run` calls) printed building the
+    sample: a line per asset with its row count, dbt's counts, the checks that warned,
+    the summary, the log file it names; and the one run, in the Dagster home `make ui` opens."""
+    output = sample_build.output
+    lines = output.splitlines()
+    assert len(lines) <= 150, output
+    assert any(line.startswith("✓ marts/fct_trade ") and line.endswith(" rows") for line in lines)
+    assert any(line.startswith("✓ raw/baci_flows ") for line in lines)
+    assert sum(line.strip().startswith("dbt build:") for line in lines) == 2  # the two dbt sets
+    assert "Marts (rows):" in output and "marts.fct_trade_reported" in output
+    log = Path(re.search(r"Full log: (\S+)", output).group(1))
+    text = log.read_text()
+    assert "STEP_SUCCESS" in text and "emitted no result" not in text and "DEBUG" not in output
+    with dg.DagsterInstance.from_config(str(sample_build.dagster_home)) as instance:
+        [run] = instance.get_runs()
+    assert run.status == dg.DagsterRunStatus.SUCCESS
 
 
-def test_landing_again_changes_nothing(materialise_all, sample_warehouse, tmp_path):
-    """Idempotent: a second materialisation of the same files lands nothing new."""
-    with duckdb.connect(str(sample_warehouse), read_only=True) as conn:
+def test_landing_again_changes_nothing(build, sample_build, tmp_path):
+    """Idempotent: landing the same files again lands nothing new."""
+    with duckdb.connect(str(sample_build.warehouse), read_only=True) as conn:
         before = conn.execute("select count(*), max(event_id) from raw._landing_ledger").fetchone()
     copy = tmp_path / "copy.duckdb"
-    copy.write_bytes(sample_warehouse.read_bytes())
-    result = materialise_all(REPO_RAW, copy)
+    copy.write_bytes(sample_build.warehouse.read_bytes())
+    result = build(sample_build.raw_dir, copy, select="group:landing")
     assert result.success
     with duckdb.connect(str(copy), read_only=True) as conn:
         after = conn.execute("select count(*), max(event_id) from raw._landing_ledger").fetchone()

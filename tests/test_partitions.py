@@ -93,6 +93,7 @@ def two_years_built(defs, tmp_path_factory):
         yield raw_dir, warehouse, held_back, instance, result
 
 
+@pytest.mark.e2e
 def test_a_build_is_one_run_over_the_years_held(two_years_built):
     *_, instance, result = two_years_built
     assert len(instance.get_runs()) == 1

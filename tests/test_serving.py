@@ -55,40 +55,21 @@ def reader_setup(sample_warehouse, tmp_path):
     return warehouse
 
 
-def test_bi_connection_stays_open_through_a_new_build(reader_setup, materialise_all):
-    """The route Superset uses: SQLAlchemy + duckdb-engine, read-only, held open while a
-    new build runs and publishes; both succeed."""
+def test_bi_connection_stays_open_through_a_new_publish(reader_setup, build):
+    """The route Superset uses: SQLAlchemy + duckdb-engine, read-only, held open while
+    the serving asset publishes again; both succeed."""
     published = _serving_file(reader_setup)
     engine = sa.create_engine(f"duckdb:///{published}", connect_args={"read_only": True})
     query = sa.text("select count(*) from marts.fct_trade where period_key = '2023'")
     with engine.connect() as held_open:
         before = held_open.execute(query).scalar_one()
         inode_before = published.stat().st_ino
-        result = materialise_all(REPO_RAW, reader_setup)
+        result = build(REPO_RAW, reader_setup, select="key:serving/*")
         assert result.success
         assert published.stat().st_ino != inode_before, "a new copy was published"
         assert held_open.execute(query).scalar_one() == before
     with engine.connect() as fresh:
         assert fresh.execute(query).scalar_one() == before
-
-
-def test_failing_checks_do_not_publish(reader_setup, materialise_all):
-    """A row no landed file accounts for fails the ledger check, which blocks the dbt
-    build: the build fails and nothing is published."""
-    published = _serving_file(reader_setup)
-    inode_before = published.stat().st_ino
-    with duckdb.connect(str(reader_setup)) as conn:
-        conn.execute(
-            "insert into raw.measures_tariff_measures "
-            "select * replace ('injected.csv' as _source_file) from raw.measures_tariff_measures limit 1"
-        )
-    result = materialise_all(REPO_RAW, reader_setup)
-    assert not result.success
-    failed_checks = {
-        (e.asset_key.path[-1], e.check_name) for e in result.get_asset_check_evaluations() if not e.passed
-    }
-    assert failed_checks == {("measures_tariff_measures", "ledger_reconciles")}
-    assert published.stat().st_ino == inode_before
 
 
 @pytest.fixture
@@ -141,62 +122,3 @@ def test_query_cli_answers_the_readme_examples(serving_env, readme_queries, caps
     for query in readme_queries:
         assert cli.main(["query", query]) == 0, capsys.readouterr().err
     assert "148.98" in capsys.readouterr().out
-
-
-def _marts(warehouse, years, value):
-    """A warehouse whose marts are `facts` (by year, 50 rows a year) and `dim`."""
-    with duckdb.connect(str(warehouse)) as conn:
-        conn.execute("create schema if not exists marts")
-        conn.execute(
-            "create or replace table marts.facts as select year, i, ? as value "
-            "from unnest(?) as t(year), range(50) as r(i)",
-            [value, years],
-        )
-        conn.execute("create or replace table marts.dim as select ? as label", [f"v{value}"])
-
-
-def _published(serving_dir):
-    with duckdb.connect(str(serving_dir / serving.SERVING_FILE), read_only=True) as conn:
-        facts = conn.execute("select year, min(value), count(*) from marts.facts group by year order by year")
-        return facts.fetchall(), conn.execute("select label from marts.dim").fetchall()
-
-
-def test_a_publish_for_some_years_copies_only_those(tmp_path, monkeypatch):
-    monkeypatch.setattr(serving, "PARTITION_ROWS", 10)  # facts: Parquet by year
-    warehouse, serving_dir = tmp_path / "w.duckdb", tmp_path / "serving"
-    _marts(warehouse, [2021, 2022], 1)
-    first = serving.publish(warehouse, serving_dir)
-    linked = first.parquet_dir / "facts" / "year=2021"
-
-    # 2022 rebuilt and 2023 added (value 2), dim rebuilt; 2021 left as it was
-    with duckdb.connect(str(warehouse)) as conn:
-        conn.execute("delete from marts.facts where year = 2022")
-        conn.execute(
-            "insert into marts.facts select year, i, 2 from unnest([2022, 2023]) t(year), range(50) r(i)"
-        )
-        conn.execute("update marts.dim set label = 'v2'")
-    second = serving.publish(warehouse, serving_dir, [2022, 2023], frozenset({"facts"}))
-
-    assert second.years == [2022, 2023]
-    assert _published(serving_dir) == ([(2021, 1, 50), (2022, 2, 50), (2023, 2, 50)], [("v2",)])
-    parquet = serving_dir / serving.PARQUET_LINK / "facts"
-    assert sorted(p.name for p in parquet.iterdir()) == ["year=2021", "year=2022", "year=2023"]
-    # the unchanged year's Parquet is the same file, hard-linked, not written again
-    [old], [new] = linked.iterdir(), (parquet / "year=2021").iterdir()
-    assert old.stat().st_ino == new.stat().st_ino
-    rows = duckdb.sql(f"select count(*), sum(value) from read_parquet('{parquet}/*/*.parquet')").fetchall()
-    assert rows == [(150, 50 + 100 + 100)]
-
-
-def test_a_publish_for_some_years_copies_everything_when_counts_differ(tmp_path):
-    """A published copy that is not the warehouse's other years (a build whose tests
-    failed changed them, say) is not patched but replaced."""
-    warehouse, serving_dir = tmp_path / "w.duckdb", tmp_path / "serving"
-    _marts(warehouse, [2021, 2022], 1)
-    serving.publish(warehouse, serving_dir)
-    _marts(warehouse, [2020, 2021, 2022, 2023], 3)  # 2020 appeared outside the run's years
-
-    result = serving.publish(warehouse, serving_dir, [2023], frozenset({"facts"}))
-
-    assert result.years is None
-    assert _published(serving_dir)[0] == [(year, 3, 50) for year in (2020, 2021, 2022, 2023)]

@@ -1,8 +1,8 @@
 """The Dagster UI in a real browser: Debian's chromium, driven by Playwright.
 
-The sample is built into a Dagster home of the test's own (the runs `make run` would
-record), the webserver is started on 127.0.0.1, and the pages a newcomer opens are
-checked: the asset graph shows the marts, a bloc mart shows its latest
+The webserver opens the Dagster home the sample was built into by the command line
+(the run `make run` records, tests/conftest.py), on 127.0.0.1, and the pages a
+newcomer opens are checked: the asset graph shows the marts, a bloc mart shows its latest
 materialisation with its chart, and its checks. Screenshots are kept under
 test-artifacts/ui/. Without chromium the test skips and says why, except where
 TRADEBLOC_REQUIRE_BROWSER is set (CI installs chromium and sets it).
@@ -16,11 +16,9 @@ import sys
 import time
 import urllib.request
 
-import dagster as dg
 import pytest
 
 from dagster_project import settings
-from dagster_project.run import materialise
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = settings.REPO_ROOT / "test-artifacts" / "ui"
@@ -59,24 +57,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def webserver(defs, tmp_path_factory):
-    """The sample built into a Dagster home of its own, and the webserver over it."""
-    root = tmp_path_factory.mktemp("ui")
-    home = root / "dagster_home"
-    home.mkdir()
-    shutil.copy(settings.REPO_ROOT / "dagster_home" / "dagster.yaml", home)
-    raw_dir, warehouse = root / "raw", root / "warehouse" / "tradebloc.duckdb"
-    shutil.copytree(settings.REPO_ROOT / "raw", raw_dir)
-    env = {
-        settings.RAW_DIR_VAR: str(raw_dir),
-        settings.WAREHOUSE_VAR: str(warehouse),
-        "DAGSTER_HOME": str(home),
-    }
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
-            patch.setenv(name, value)
-        with dg.DagsterInstance.get() as instance:
-            assert materialise(defs, instance, raw_dir).success
+def webserver(sample_build):
+    """The webserver over the Dagster home the sample was built into by `make run`'s command."""
+    env = sample_build.env
 
     port = _free_port()
     command = [sys.executable, "-m", "dagster_webserver", "-m", "dagster_project.definitions"]
