@@ -30,7 +30,8 @@ def materialise(
     if years:
         yearly = [key for key in graph.get_all_asset_keys() if graph.get(key).partitions_def]
         selection &= dg.AssetSelection.assets(*yearly).downstream()
-    keys = selection.resolve(graph)
+    # A landing op lands all of a source's tables in one transaction: take them all.
+    keys = selection.required_multi_asset_neighbors().resolve(graph)
     if not keys:
         raise ValueError(f"the selection {select!r} names no asset")
     return job.execute_in_process(

@@ -28,6 +28,7 @@ REPO_RAW = settings.REPO_ROOT / "raw"
 SAMPLE_FIXTURES = {"sample_build", "sample_warehouse", "sample_db", "built_copy", "webserver", "serving_env"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items):
     """Keep the tests of one built warehouse on one xdist worker."""
     for item in items:

@@ -169,21 +169,36 @@ def test_korea_world_totals_and_us_balance(sample_db):
     assert balance == -51_400_000_000.00
 
 
+def _readme_result(sample_db, readme_queries, phrase: str) -> list[tuple]:
+    """The rows of the one README query that contains `phrase`."""
+    [query] = [q for q in readme_queries if phrase in q]
+    return sample_db.execute(query).fetchall()
+
+
 def test_readme_example_queries_run_and_return_what_they_say(sample_db, readme_queries):
-    assert len(readme_queries) >= 3
-    results = [sample_db.execute(query).fetchall() for query in readme_queries]
-    assert all(results)
-    assert results[0] == [("CHN", "KOR", 148.98, 142.8, results[0][0][4])]
-    january_duty = [row for row in results[2] if row[0] == "2025-01"]
-    assert january_duty and all(row[3] == 0 for row in january_duty)
-    assert any(row[3] > 0 for row in results[2] if row[0] == "2025-05")
+    assert len(readme_queries) >= 8
+    assert all(sample_db.execute(query).fetchall() for query in readme_queries)
+    [china_korea] = _readme_result(sample_db, readme_queries, "as exporter_reported_bn")
+    assert china_korea[:4] == ("CHN", "KOR", 148.98, 142.8)
+    korea = _readme_result(sample_db, readme_queries, "from marts.fct_trade_reported")
+    assert ("export", "WLD", 632.7) in korea
+    reach = _readme_result(sample_db, readme_queries, "from marts.mart_landing_reach")
+    reach = {source: counts for source, *counts in reach}
+    landed, reported, into_fct_trade, breakdown, _ = reach["comtrade"]
+    assert landed >= reported + breakdown and reported >= into_fct_trade > 0
+    cars = _readme_result(sample_db, readme_queries, "as car_exports_to_us_bn")
+    assert any(row[0] == "2025-01" for row in cars)
+    assert all(row[3] == 0 for row in cars if row[0] == "2025-01")
+    assert any(row[3] > 0 for row in cars if row[0] == "2025-05")
 
 
 def test_readme_metric_queries_return_what_they_say(sample_db, readme_queries):
-    gdp, shares, exposure = (sample_db.execute(q).fetchall() for q in readme_queries[3:6])
+    gdp = _readme_result(sample_db, readme_queries, "as combined_gdp_trillion_usd")
     assert gdp == [(2023, 23.58, 3)]
+    shares = _readme_result(sample_db, readme_queries, "as intra_bloc_export_share")
     rcep_years = sorted(year for year, bloc, _ in shares if bloc == "RCEP")
     assert rcep_years[0] == 2022 and all(0 <= share <= 1 for *_, share in shares)
+    exposure = _readme_result(sample_db, readme_queries, "as exposure_bn")
     before = [row for row in exposure if row[1] < "2025-04"]
     after = [row for row in exposure if "2025-05" <= row[1] <= "2025-08"]
     assert before and all(row[3] == 0 and row[5] == 0 for row in before)

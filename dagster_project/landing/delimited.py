@@ -419,13 +419,13 @@ def judge(conn: duckdb.DuckDBPyConnection, fmt: FileFormat) -> None:
     )
     if fmt.key:
         _add_duplicates(conn, fmt)
-    conn.execute(
-        """
-        create or replace temp table _refused as
-        select _line_number, _raw_line, _reason from _typed join _reasons using (_line_number)
-        union all select * from _rejected
-        """
+    # The raw line is rebuilt only where a rule refused a row (usually none).
+    refused_rows = (
+        "select _line_number, _raw_line, _reason from _typed join _reasons using (_line_number) union all "
+        if conn.execute("from _reasons limit 1").fetchone()
+        else ""
     )
+    conn.execute(f"create or replace temp table _refused as {refused_rows}select * from _rejected")
 
 
 def _add_duplicates(conn: duckdb.DuckDBPyConnection, fmt: FileFormat) -> None:

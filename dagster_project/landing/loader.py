@@ -316,7 +316,7 @@ def _land_file(conn, kind, rel, path, state, present, text: Text | None = None) 
                 [rel, fmt.name, fmt.table.name, _now()],
             )
             result.rows_read, result.rows_quarantined = conn.execute(
-                "select (select count(*) from _typed) + (select count(*) from _rejected), "
+                "select (select count(*) from _records) + (select count(*) from _rejected), "
                 "(select count(*) from _refused)"
             ).fetchone()
             result.rows_loaded = result.rows_read - result.rows_quarantined
