@@ -40,6 +40,13 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("real"))
 
 
+def pytest_collection_finish(session):
+    """Fail loudly where xdist no longer groups (it tags a grouped test's node id)."""
+    grouped = [item for item in session.items if item.get_closest_marker("xdist_group")]
+    if getattr(session.config.option, "loadgroup", False) and any("@" not in i.nodeid for i in grouped):
+        raise pytest.UsageError("pytest-xdist did not group the tests sharing a warehouse (pyproject.toml)")
+
+
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
     """The manifest the definitions load, as `make run` prepares it."""

@@ -86,7 +86,9 @@ def test_chinas_chip_imports_from_the_usa_reach_fct_trade_reported_once_a_year(r
 
 def test_a_partial_comtrade_download_builds_with_coverage_warnings(build, tmp_path):
     """World and two of Australia's partners, two years: the partners do not add up
-    to World, which a download by partner never does. Warned, not failed."""
+    to World, which a download by partner never does. Warned, not failed. A file of
+    another source that cannot be landed fails its landing check, naming the file and
+    why; it does not stop the Comtrade rows from reaching the marts."""
     rows = [
         row
         for row in _csv_rows(settings.REPO_ROOT / "raw" / "comtrade" / "TradeData_36_AUS_A_2015-2025.csv")
@@ -98,13 +100,20 @@ def test_a_partial_comtrade_download_builds_with_coverage_warnings(build, tmp_pa
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    broken = tmp_path / "raw" / "hts" / "hts_export.csv"
+    broken.parent.mkdir()
+    broken.write_text("Heading,Text\n8703,Motor cars\n", encoding="utf-8")
     result = build(tmp_path / "raw", tmp_path / "warehouse" / "tradebloc.duckdb")
 
-    assert result.success and not failed_checks(result)
+    assert result.success
+    [failed] = failed_checks(result)
+    assert failed.check_name == "every_file_landed"
+    assert failed.description.startswith("hts/hts_export.csv") and "header" in failed.description
     warned = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
     assert "assert_comtrade_world_equals_partner_sum" in warned
     with duckdb.connect(str(tmp_path / "warehouse" / "tradebloc.duckdb"), read_only=True) as conn:
         gaps = conn.execute(
             "select count(*) from marts.mart_comtrade_coverage where not is_partner_sum_complete"
         ).fetchone()[0]
-    assert gaps > 0
+        reported = conn.execute("select count(*) from marts.fct_trade_reported").fetchone()[0]
+    assert gaps > 0 and reported > 0
