@@ -27,7 +27,7 @@ test: $(STAMP)
 ## the inner loop: no end-to-end build, fewer property examples (under a minute)
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
-	TRADEBLOC_PROPERTY_EXAMPLES=5 $(BIN)/python -m pytest -n 2 -m "not e2e and not benchmark"
+	TRADEBLOC_PROPERTY_EXAMPLES=5 $(BIN)/python -m pytest -n 2 -m "not e2e and not benchmark and not slow"
 
 ## the Dagster UI on http://127.0.0.1:3000
 ui: $(STAMP)

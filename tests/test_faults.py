@@ -118,6 +118,7 @@ def test_a_landing_killed_mid_file_leaves_no_partial_rows_and_recovers(env):
     assert after["baci_rows"] == {**before["baci_rows"], f"baci/{big.name}": 3_000_000}
 
 
+@pytest.mark.e2e
 def test_two_builds_at_once_wait_for_each_other(tmp_path, dbt_manifest):
     """Two builds (of the landing, to keep it short) started together, sharing one
     Dagster home: the duckdb pool (one slot) makes each step wait for the other's;

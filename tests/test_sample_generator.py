@@ -2,6 +2,8 @@
 
 import hashlib
 
+import pytest
+
 from dagster_project import settings
 from dagster_project.sample.generate import OWNED_FOLDERS, generate
 
@@ -18,6 +20,7 @@ def _digests(root):
     }
 
 
+@pytest.mark.slow
 def test_generator_reproduces_the_committed_sample_byte_for_byte(tmp_path):
     generate(tmp_path)
     assert _digests(tmp_path) == _digests(REPO_RAW)
