@@ -95,16 +95,18 @@ class Text:
                 self._utf8.decode(text)
             except UnicodeDecodeError as error:
                 self.not_utf8_line = self.lines + text.count(b"\n", 0, error.start) + 1
-        joined, counted, position = self._tail + text, self.lines - self._tail.count(b"\n"), 0
-        # A line end, then an empty line (searched for only where one is).
-        empty = b"\n\n" in joined or (b"\r" in joined and b"\n\r\n" in joined)
-        for match in re.finditer(rb"\n(?=(\r?\n))", joined) if empty else ():
-            if match.end(1) > len(self._tail):  # not found in the bytes before
-                counted += joined.count(b"\n", position, match.end(0))
-                position = match.end(0)
-                self.empty_lines.append(counted + 1)
+        # A line end, then an empty line: searched for in the chunk and across its start,
+        # and only where one is does the chunk get joined to the bytes before it.
+        parts = (self._tail + text[:2], text)
+        if any(b"\n\n" in part or (b"\r" in part and b"\n\r\n" in part) for part in parts):
+            joined, counted, position = self._tail + text, self.lines - self._tail.count(b"\n"), 0
+            for match in re.finditer(rb"\n(?=(\r?\n))", joined):
+                if match.end(1) > len(self._tail):  # not found in the bytes before
+                    counted += joined.count(b"\n", position, match.end(0))
+                    position = match.end(0)
+                    self.empty_lines.append(counted + 1)
         self.lines += text.count(b"\n")
-        self._tail = joined[-2:]
+        self._tail = (self._tail + text)[-2:] if len(text) < 2 else text[-2:]
 
     def done(self) -> Text:
         self.sha256 = self._hash.hexdigest()

@@ -65,5 +65,8 @@ def refresh(conn: duckdb.DuckDBPyConnection) -> int:
     columns = ", ".join(f"{name} {type_}" for name, type_ in COLUMNS)
     conn.execute(f"create or replace table {TABLE} ({columns}, primary key (code_system, code))")
     rows = reference_rows()
-    conn.executemany(f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?)", rows)
+    # One statement over column lists: executemany costs a statement per row.
+    unnested = ", ".join("unnest(?)" for _ in COLUMNS)
+    by_column = [list(column) for column in zip(*rows, strict=True)]
+    conn.execute(f"insert into {TABLE} select {unnested}", by_column)
     return len(rows)

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dagster_project.landing import SOURCE_KINDS, reference
+from dagster_project.landing.delimited import Text
 from dagster_project.landing.formats import ident
 
 from .builders import (
@@ -713,3 +714,18 @@ def test_arbitrary_bytes_never_crash_the_loader(template_warehouse, case):
             assert after == before  # nothing already landed is lost
         finally:
             conn.close()
+
+
+@PROPERTY
+@given(st.binary(max_size=60).map(lambda b: bytes(b"ab\n\r,"[x % 5] for x in b)), st.integers(1, 5))
+def test_the_hash_pass_finds_the_same_lines_whatever_the_chunks(data, size):
+    """Files are read in 4 MB chunks: line ends and empty lines that straddle two chunks
+    count as in one piece, and the hash is the file's."""
+    whole, chunked = Text(), Text()
+    whole.feed(data)
+    for start in range(0, len(data), size):
+        chunked.feed(data[start : start + size])
+    for text in (whole, chunked):
+        text.done()
+    assert (chunked.lines, chunked.empty_lines) == (whole.lines, whole.empty_lines)
+    assert chunked.sha256 == whole.sha256
