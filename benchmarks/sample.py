@@ -40,8 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="tradebloc-bench-sample-")).resolve()
     try:
-        bench = Bench(work, work, keep=False)
-        env = bench.folder("sample", [])
+        bench = Bench(work, work, keep=False)  # the same DuckDB limits as benchmarks.run
+        env = bench.folder("sample", [])  # a fresh warehouse and Dagster home; raw/ is the sample's
         shutil.rmtree(work / "sample" / "raw")
         shutil.copytree(settings.REPO_ROOT / "raw", work / "sample" / "raw")
         pipeline = [sys.executable, "-m", "dagster_project", "run"]

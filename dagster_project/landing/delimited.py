@@ -106,7 +106,7 @@ class Text:
                     position = match.end(0)
                     self.empty_lines.append(counted + 1)
         self.lines += text.count(b"\n")
-        self._tail = (self._tail + text)[-2:] if len(text) < 2 else text[-2:]
+        self._tail = (self._tail + text[-2:])[-2:]
 
     def done(self) -> Text:
         self.sha256 = self._hash.hexdigest()
