@@ -1,4 +1,4 @@
-"""`tradebloc query "SELECT ..."` and `tradebloc sql`: read-only SQL on the serving copy.
+"""`tradebloc query "SELECT ..."`, `tradebloc sql` and `tradebloc tariff`: read-only SQL on the serving copy.
 
 Both open warehouse/serving/tradebloc.duckdb (published after every successful
 build), never the warehouse the pipeline writes, through serving.open_reader: no
@@ -7,6 +7,7 @@ statement can write to it or reach the file system.
 
 import argparse
 import csv
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -15,9 +16,21 @@ import duckdb
 from . import serving, settings
 from .landing.formats import sql_string
 
+# The US duty on an exporter's goods on a day, each authority's part and the rule that
+# decided the total, for every HTS8 line under a code (HS6, HTS8 or any prefix); the README
+# shows the same query.
+TARIFF_SQL = """
+select hts8, base_rate_pct, base_rate_source, section_232_pct, section_301_pct, ieepa_fentanyl_pct,
+    ieepa_reciprocal_pct, section_122_pct, other_pct, total_rate_pct, total_rule, valid_from, valid_to
+from marts.fct_us_tariff_schedule
+where exporter_iso3 = $exporter and hts8 like $code || '%'
+    and $day between valid_from and coalesce(valid_to, date '9999-12-31')
+order by hts8
+"""
 
-def _render(conn: duckdb.DuckDBPyConnection, sql: str) -> None:
-    cursor = conn.execute(sql)
+
+def _render(conn: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> None:
+    cursor = conn.execute(sql, parameters)
     if cursor.description is None:
         return
     rows = cursor.fetchall()
@@ -62,6 +75,15 @@ def query(sql: str, output: Path | None = None) -> None:
     print(f"wrote {output}")
 
 
+def tariff(exporter: str, code: str, day: str) -> None:
+    """Print the US duty on `exporter`'s goods under `code` on `day` (TARIFF_SQL)."""
+    serving_file = settings.load().serving_dir / serving.SERVING_FILE
+    parameters = {"exporter": exporter.upper(), "code": code.replace(".", ""), "day": day}
+    print(f"US duty on goods of {parameters['exporter']} under {code} on {day}, percent:")
+    with serving.open_reader(serving_file) as conn:
+        _render(conn, TARIFF_SQL, parameters)
+
+
 def shell() -> None:
     """An interactive prompt: statements end with ';'."""
     serving_file = settings.load().serving_dir / serving.SERVING_FILE
@@ -85,6 +107,13 @@ def shell() -> None:
             buffer = ""
 
 
+def _day(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a day as YYYY-MM-DD") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tradebloc", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -92,10 +121,16 @@ def main(argv: list[str] | None = None) -> int:
     query_parser.add_argument("sql")
     query_parser.add_argument("--output", type=Path, help="write the result to a .csv or .parquet file")
     commands.add_parser("sql", help="an interactive read-only SQL prompt")
+    tariff_parser = commands.add_parser("tariff", help="the US duty on a product from a partner on a day")
+    tariff_parser.add_argument("--from", dest="exporter", required=True, help="exporter ISO3 code, e.g. CHN")
+    tariff_parser.add_argument("--hs", required=True, help="HS6, HTS8 or any prefix, e.g. 870380")
+    tariff_parser.add_argument("--on", required=True, type=_day, help="the day, YYYY-MM-DD")
     args = parser.parse_args(argv)
     try:
         if args.command == "query":
             query(args.sql, args.output)
+        elif args.command == "tariff":
+            tariff(args.exporter, args.hs, args.on)
         else:
             shell()
     except (serving.ReadOnlyError, duckdb.Error, FileNotFoundError) as error:

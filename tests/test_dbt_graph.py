@@ -154,9 +154,10 @@ def test_the_yearly_set_is_what_the_docs_say(nodes):
         "int_products_listed",
         "fct_macro",
     }
-    # a yearly table is incremental by year (the config comes with the tag)
+    # a yearly table is incremental by year (the config comes with the tag), but the US
+    # schedule: its rows are date intervals over every year, rebuilt whole in each run
     for n in _models(nodes).values():
-        if _is_yearly(n) and n["config"]["materialized"] != "view":
+        if _is_yearly(n) and n["config"]["materialized"] != "view" and n["name"] != "fct_us_tariff_schedule":
             assert n["config"]["materialized"] == "incremental", n["name"]
             assert n["config"]["unique_key"] == "year", n["name"]
 

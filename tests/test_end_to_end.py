@@ -10,6 +10,7 @@ import pytest
 from dagster_project import settings
 from dagster_project.landing import SOURCE_KINDS
 from dagster_project.landing.loader import source_files
+from tests import us_tariff_cases
 
 REPO_RAW = settings.REPO_ROOT / "raw"
 
@@ -198,8 +199,42 @@ def test_readme_metric_queries_return_what_they_say(sample_db, readme_queries):
     shares = _readme_result(sample_db, readme_queries, "as intra_bloc_export_share")
     rcep_years = sorted(year for year, bloc, _ in shares if bloc == "RCEP")
     assert rcep_years[0] == 2022 and all(0 <= share <= 1 for *_, share in shares)
+    # 2025 falls back to Comtrade: fewer pairs, world exports down 12%, flat like for like
+    coverage = _readme_result(sample_db, readme_queries, "as world_exports_change_like_for_like")
+    coverage = {row[0]: row[1:] for row in coverage}
+    assert coverage[2024][:3] == ("baci", False, 29) and coverage[2024][4] == 1.0
+    source, is_fallback, reporters, missing, world_share, world_bn, change_like_for_like = coverage[2025]
+    assert (source, is_fallback, reporters, missing) == ("comtrade", True, 28, "TWN")
+    assert 0.8 < world_share < 0.9 and world_bn < 0.9 * coverage[2024][5] and abs(change_like_for_like) < 0.01
+    # EU27's intra-bloc share of 0 in 2025 is 0 in 2024 too on the same pairs
+    same_pairs = _readme_result(sample_db, readme_queries, "as intra_share_same_pairs")
+    same_pairs = {(bloc, year): row for bloc, year, *row in same_pairs}
+    eu_source, _, eu_share, eu_share_year_before, eu_share_now = same_pairs["EU27", 2025]
+    assert (eu_source, eu_share, eu_share_year_before, eu_share_now) == ("comtrade", 0, 0, 0)
+    assert same_pairs["EU27", 2024][2] > 0.1
+    # BACI years: every 2024 pair is in 2025's comparison, so 2024's share is the year before's
+    assert same_pairs["CJK", 2025][3] == same_pairs["CJK", 2024][2]
     exposure = _readme_result(sample_db, readme_queries, "as exposure_bn")
     before = [row for row in exposure if row[1] < "2025-04"]
     after = [row for row in exposure if "2025-05" <= row[1] <= "2025-08"]
     assert before and all(row[3] == 0 and row[5] == 0 for row in before)
-    assert after and all(row[3] == 1 and row[4] == 25 for row in after)
+    # 25% on cars and listed parts, the 10% reciprocal duty on the sector's other lines
+    assert after and all(row[3] == 1 and 20 < row[4] <= 25 for row in after)
+    # then the deals: 15% inclusive of MFN (2.5 on cars) for Japan from 2025-09-16, Korea from 2025-11-01
+    late = {(row[0], row[1]): row[4] for row in exposure if row[1] >= "2025-11"}
+    assert late == {
+        ("JPN", "2025-11"): 12.5,
+        ("JPN", "2025-12"): 12.5,
+        ("KOR", "2025-11"): 15,
+        ("KOR", "2025-12"): 15,
+    }
+
+
+def test_the_us_schedule_reproduces_the_other_exporters_cases_of_the_validation_table(sample_db):
+    # the sample's synthetic HTS has the real rates on these lines; its trade has no Hong Kong
+    # or Mexican toys, so those two cases are checked nowhere yet
+    # (its CJK lines have synthetic HTS10 codes: their cases are checked on the real HTS)
+    covered, wrong = us_tariff_cases.compare(sample_db)
+    others = us_tariff_cases.case_ids("exporter_iso3 not in ('CHN', 'JPN', 'KOR')")
+    assert others - covered == {"HKG-RECIP-01", "MEX-FENT-01"}
+    assert [case for case in wrong if case[0] in others] == []

@@ -124,7 +124,7 @@ def test_two_builds_at_once_wait_for_each_other(tmp_path, dbt_manifest):
     Dagster home: the duckdb pool (one slot) makes each step wait for the other's;
     both succeed, and the second lands nothing new (the ledger)."""
     raw_dir = tmp_path / "raw"
-    for kind in ("measures", "hts", "wdi"):
+    for kind in ("hts", "wdi"):
         shutil.copytree(REPO_RAW / kind, raw_dir / kind)
     home = tmp_path / "dagster_home"
     home.mkdir()

@@ -14,7 +14,7 @@ from dagster_project.resources import build_args
 from dagster_project.run import materialise
 
 REPO_RAW = settings.REPO_ROOT / "raw"
-NOT_YEARLY = ("hts", "measures", "wdi", "wits")
+NOT_YEARLY = ("hts", "wdi", "wits")
 MART = "marts.mart_intra_industry_trade"
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from dagster_project import settings
 from dagster_project.run import failed_checks
+from tests import us_tariff_cases
 
 pytestmark = pytest.mark.e2e
 
@@ -117,3 +118,12 @@ def test_a_partial_comtrade_download_builds_with_coverage_warnings(build, tmp_pa
         ).fetchone()[0]
         reported = conn.execute("select count(*) from marts.fct_trade_reported").fetchone()[0]
     assert gaps > 0 and reported > 0
+
+
+def test_the_us_schedule_reproduces_every_cjk_case_of_the_validation_table(real):
+    # the real HTS, every line for China, Japan and Korea (the real BACI extract has no
+    # other exporter to the USA: their cases are checked on the sample, test_end_to_end)
+    _, conn = real
+    covered, wrong = us_tariff_cases.compare(conn)
+    assert covered == us_tariff_cases.case_ids("exporter_iso3 in ('CHN', 'JPN', 'KOR')")
+    assert len(covered) >= 25 and wrong == []

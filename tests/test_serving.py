@@ -122,3 +122,27 @@ def test_query_cli_answers_the_readme_examples(serving_env, readme_queries, caps
     for query in readme_queries:
         assert cli.main(["query", query]) == 0, capsys.readouterr().err
     assert "148.98" in capsys.readouterr().out
+
+
+def test_tariff_cli_prints_each_part_and_the_readme_query_agrees(serving_env, readme_queries, capsys):
+    assert cli.main(["tariff", "--from", "chn", "--hs", "8703.80", "--on", "2025-06-15"]) == 0
+    out = capsys.readouterr().out
+    # EVs from China on 2025-06-15: MFN 2.5 + autos 25 + Section 301 100 + fentanyl 20, no
+    # reciprocal duty on a Section 232 good
+    [line] = [row for row in out.splitlines() if row.startswith("87038000")]
+    cells = [cell.strip() for cell in line.split("|")]
+    assert cells[1:10] == ["2.5", "MFN", "25.0", "100.0", "20.0", "0.0", "0.0", "0.0", "147.5"]
+    assert cells[10] == "reciprocal-not-on-232"
+    [readme] = [sql for sql in readme_queries if "fct_us_tariff_schedule" in sql and "870380" in sql]
+    with serving.open_reader(settings.load().serving_dir / serving.SERVING_FILE) as conn:
+        documented = conn.execute(readme).fetchall()
+        parameters = {"exporter": "CHN", "code": "870380", "day": "2025-06-15"}
+        answered = conn.execute(cli.TARIFF_SQL, parameters).fetchall()
+    assert documented == answered
+
+
+def test_tariff_cli_refuses_a_day_that_is_not_a_date(serving_env, capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["tariff", "--from", "CHN", "--hs", "870380", "--on", "15/06/2025"])
+    assert stop.value.code == 2
+    assert "expected a day as YYYY-MM-DD" in capsys.readouterr().err

@@ -3,10 +3,9 @@
 from .baci import BACI
 from .comtrade import COMTRADE
 from .hts import HTS
-from .measures import MEASURES_KIND
 from .wdi import WDI
 from .wits import WITS
 
-SOURCE_KINDS = (COMTRADE, BACI, WDI, WITS, HTS, MEASURES_KIND)
+SOURCE_KINDS = (COMTRADE, BACI, WDI, WITS, HTS)
 
 __all__ = ["SOURCE_KINDS"]

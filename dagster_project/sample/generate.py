@@ -18,9 +18,7 @@ from . import tariffs
 from .catalog import BY_ISO3, COMTRADE_HEADER, CORE, COUNTRIES, MONTHLY_YEARS, PRODUCTS, YEARS
 from .flows import cif_factor, rng, true_flows
 
-OWNED_FOLDERS = ("comtrade", "baci", "wdi", "wits", "hts", "measures")
-# A copy of shared/reference/facts/us_additional_duties.csv, kept beside the generator.
-MEASURES_SOURCE = Path(__file__).with_name("us_additional_duties.csv")
+OWNED_FOLDERS = ("comtrade", "baci", "wdi", "wits", "hts")
 USD_PER_KG = {hs6: per_kg for hs6, _, per_kg in PRODUCTS}
 DESCRIPTION = {hs6: text for hs6, text, _ in PRODUCTS}
 
@@ -439,4 +437,3 @@ def generate(out: Path) -> None:
     write_wdi(out)
     tariffs.write_wits(out / "wits")
     tariffs.write_hts(out / "hts")
-    shutil.copyfile(MEASURES_SOURCE, out / "measures" / "us_additional_duties.csv")

@@ -112,22 +112,6 @@ HTS_HEADER = [
     "Additional Duties",
 ]
 
-# The header of /work/shared/reference/facts/us_additional_duties.csv.
-MEASURES_HEADER = [
-    "measure_id",
-    "imposing_iso3",
-    "target_iso3",
-    "hs_scope",
-    "rate_pct",
-    "rate_kind",
-    "in_force_from",
-    "in_force_to",
-    "authority",
-    "legal_ref",
-    "confidence",
-    "note",
-]
-
 
 def csv_text(
     header: Sequence[str] | None,
@@ -360,32 +344,6 @@ def write_hts(path: Path, rows, *, bom: bool = False) -> Path:
     return write_text(path, csv_text(HTS_HEADER, rows), bom=bom)
 
 
-# --- Announced measures ---------------------------------------------------------
-
-
-def measure_row(**fields: object) -> dict[str, object]:
-    row: dict[str, object] = {
-        "measure_id": "US-232-AUTOS",
-        "imposing_iso3": "USA",
-        "target_iso3": "*",
-        "hs_scope": "8703",
-        "rate_pct": 25,
-        "rate_kind": "additional",
-        "in_force_from": "2025-04-03",
-        "in_force_to": "",
-        "authority": "Section 232",
-        "legal_ref": "Proclamation 10908; HTS 9903.94.01; 90 FR 14705",
-        "confidence": "high",
-        "note": "Passenger vehicles; official scope is 8703.22.01-8704.60.00 (8703 plus some 8704 lines)",
-    }
-    row.update(fields)
-    return row
-
-
-def write_measures(path: Path, rows) -> Path:
-    return write_text(path, csv_text(MEASURES_HEADER, rows))
-
-
 # --- One good file per kind -----------------------------------------------------
 
 
@@ -411,8 +369,6 @@ def write_good_file(kind: str, raw_dir: Path) -> Path:
         return write_wits_mfn(folder / "good.csv", [wits_row(), wits_row(ProductCode="010121")])
     if kind == "hts":
         return write_hts(folder / "good.csv", [hts_row("8703.23.01", 2, "Cars, passenger", "2.5%")])
-    if kind == "measures":
-        return write_measures(folder / "good.csv", [measure_row()])
     raise ValueError(kind)
 
 

@@ -23,7 +23,6 @@ from .builders import (
     comtrade_row,
     hts_row,
     land,
-    measure_row,
     quarantine,
     results,
     rows,
@@ -35,7 +34,6 @@ from .builders import (
     write_comtrade_bulk,
     write_good_file,
     write_hts,
-    write_measures,
     write_text,
     write_wdi_indicator,
     write_wits_preferential,
@@ -188,14 +186,6 @@ def same_record(actual: str, expected: str, delimiter: str) -> bool:
             None,
             ["the file is empty; expected a header line and data rows"],
             id="baci-empty-file",
-        ),
-        pytest.param(
-            "measures",
-            "measures.csv",
-            "",
-            None,
-            ["the file is empty; expected a header line and data rows"],
-            id="measures-empty-file",
         ),
         pytest.param(
             "hts",
@@ -608,43 +598,6 @@ def test_hts_bad_rows_quarantined(conn, raw_dir):
         ],
         loaded=1,
     )  # fmt: skip
-
-
-def test_measures_bad_rows_quarantined(conn, raw_dir):
-    def write_bad(raw):
-        return write_measures(
-            raw / "measures" / "measures.csv",
-            [
-                measure_row(measure_id="M1"),
-                measure_row(measure_id="M2", rate_pct="25%"),
-                measure_row(measure_id="M3", in_force_from="03/04/2025"),
-                measure_row(measure_id="M4", rate_kind="instead"),
-                measure_row(measure_id="M5", hs_scope="8703, 8708"),
-                measure_row(measure_id="M6", in_force_to="2025-01-01"),
-                measure_row(measure_id="M1", rate_pct=10),
-            ],
-        )
-
-    result, bad_rel, bad = land_good_then_bad(conn, raw_dir, "measures", write_bad)
-    lines = bad.read_text().splitlines()
-    assert_quarantined(
-        conn,
-        result,
-        bad_rel,
-        [
-            (3, lines[2], "column rate_pct: expected DOUBLE, found '25%'"),
-            (4, lines[3], "column in_force_from: expected DATE, found '03/04/2025'"),
-            (5, lines[4], "column rate_kind: expected additional or all_in, found 'instead'"),
-            (
-                6,
-                lines[5],
-                "column hs_scope: expected *, see_list or HS prefixes like 8703;8708, found '8703, 8708'",
-            ),
-            (7, lines[6], "in_force_to 2025-01-01 is before in_force_from 2025-04-03"),
-            (8, lines[7], "duplicate key (measure_id) = (M1); first seen on line 2"),
-        ],
-        loaded=1,
-    )
 
 
 def test_every_row_is_read_or_quarantined_in_a_mostly_bad_file(conn, raw_dir):

@@ -1,7 +1,5 @@
 """Good files in each real format land with the right row counts, types and values."""
 
-import datetime as dt
-
 import pytest
 
 from .builders import (
@@ -9,7 +7,6 @@ from .builders import (
     comtrade_row,
     hts_row,
     land,
-    measure_row,
     quarantine,
     results,
     rows,
@@ -20,7 +17,6 @@ from .builders import (
     write_comtrade_bulk,
     write_comtrade_csv,
     write_hts,
-    write_measures,
     write_text,
     write_wdi_indicator,
     write_wdi_metadata,
@@ -379,50 +375,6 @@ def test_hts_rates_parsed_and_text_kept(conn, raw_dir):
     )
     special = rows(conn, "hts_tariff_lines", '"Special Rate of Duty"', "\"HTS Number\" = '8703.23.01'")
     assert special == [("Free (A+,AU,BH,CL,CO,D,E,IL,JO,KR,MA,OM,P,PA,PE,S,SG)",)]
-
-
-# --- Announced measures ---------------------------------------------------------
-
-
-def test_measures_csv(conn, raw_dir):
-    write_measures(
-        raw_dir / "measures" / "us_additional_duties.csv",
-        [
-            measure_row(),
-            measure_row(
-                measure_id="US-232-AUTOS-JPN-DEAL",
-                target_iso3="JPN",
-                hs_scope="8703;8708",
-                rate_pct=15,
-                rate_kind="all_in",
-                in_force_from="2025-09-16",
-                note="Replaces the 25% for Japan: MFN plus addition equals 15% (addition = max(0, 15 - MFN))",
-            ),
-            measure_row(
-                measure_id="US-301-CN-LIST1",
-                target_iso3="CHN",
-                hs_scope="see_list",
-                in_force_from="2018-07-06",
-                in_force_to="2025-12-31",
-            ),
-        ],
-    )
-    only_landed(land(conn, "measures", raw_dir), 1)
-    types = column_types(conn, "measures_tariff_measures")
-    assert (types["rate_pct"], types["in_force_from"], types["hs_scope"]) == ("DOUBLE", "DATE", "VARCHAR")
-    assert rows(
-        conn,
-        "measures_tariff_measures",
-        "measure_id, target_iso3, hs_scope, rate_pct, in_force_from, in_force_to",
-    ) == [
-        ("US-232-AUTOS", "*", "8703", 25.0, dt.date(2025, 4, 3), None),
-        ("US-232-AUTOS-JPN-DEAL", "JPN", "8703;8708", 15.0, dt.date(2025, 9, 16), None),
-        ("US-301-CN-LIST1", "CHN", "see_list", 25.0, dt.date(2018, 7, 6), dt.date(2025, 12, 31)),
-    ]
-    note = rows(conn, "measures_tariff_measures", "note", "measure_id = 'US-232-AUTOS-JPN-DEAL'")
-    assert note == [
-        ("Replaces the 25% for Japan: MFN plus addition equals 15% (addition = max(0, 15 - MFN))",)
-    ]
 
 
 def test_header_only_file_lands_as_zero_rows(conn, raw_dir):

@@ -5,7 +5,6 @@ the session's template warehouse (see conftest.py).
 """
 
 import csv
-import datetime as dt
 import gzip
 import math
 import os
@@ -24,7 +23,6 @@ from .builders import (
     BACI_HEADER,
     COMTRADE_HEADER,
     HTS_HEADER,
-    MEASURES_HEADER,
     WDI_METADATA_HEADER,
     WITS_MFN_HEADER,
     WITS_PREFERENTIAL_HEADER,
@@ -32,7 +30,6 @@ from .builders import (
     csv_text,
     hts_row,
     land,
-    measure_row,
     new_warehouse,
     quarantine,
     rows,
@@ -47,7 +44,6 @@ from .builders import (
     write_comtrade_csv,
     write_good_file,
     write_hts,
-    write_measures,
     write_text,
     write_wdi_indicator,
     write_wdi_metadata,
@@ -539,56 +535,6 @@ def test_hts_lines_round_trip(template_warehouse, lines, bom, quote_all):
     assert_same_rows(got, expected)
 
 
-@st.composite
-def measure_record(draw):
-    in_force_from = draw(st.dates(dt.date(1930, 1, 1), dt.date(2099, 12, 31)))
-    days = draw(optional(st.integers(0, (dt.date(2099, 12, 31) - in_force_from).days)))
-    return {
-        "measure_id": draw(st.from_regex(r"[A-Z]{2,3}(-[A-Z0-9]{1,8}){0,4}", fullmatch=True)),
-        "imposing_iso3": draw(st.from_regex(r"[A-Z]{3}", fullmatch=True)),
-        "target_iso3": draw(st.one_of(st.just("*"), st.from_regex(r"[A-Z]{3}", fullmatch=True))),
-        "hs_scope": draw(
-            st.one_of(
-                st.sampled_from(["*", "see_list"]),
-                st.lists(st.from_regex(r"[0-9]{2,10}", fullmatch=True), min_size=1, max_size=5).map(";".join),
-            )
-        ),
-        "rate_pct": draw(non_negative),
-        "rate_kind": draw(st.sampled_from(["additional", "all_in"])),
-        "in_force_from": in_force_from,
-        "in_force_to": None if days is None else in_force_from + dt.timedelta(days=days),
-        "authority": draw(optional(description)),
-        "legal_ref": draw(optional(description)),
-        "confidence": draw(optional(st.one_of(st.sampled_from(["high", "medium", "low"]), description))),
-        "note": draw(optional(description)),
-    }
-
-
-@PROPERTY
-@given(records=st.lists(measure_record(), max_size=20, unique_by=lambda r: r["measure_id"]))
-def test_measures_round_trip(template_warehouse, records):
-    with tempfile.TemporaryDirectory() as folder:
-        write_measures(
-            Path(folder) / "raw" / "measures" / "us_additional_duties.csv",
-            [
-                measure_row(
-                    **{**r, "rate_pct": repr(r["rate_pct"]), "in_force_from": str(r["in_force_from"])}
-                )
-                for r in records
-            ],
-        )
-        got = land_and_read(
-            Path(folder),
-            template_warehouse,
-            "measures",
-            "tariff_measures_csv",
-            len(records),
-            "measures_tariff_measures",
-            MEASURES_HEADER,
-        )
-    assert_same_rows(got, [tuple(r[k] for k in MEASURES_HEADER) for r in records])
-
-
 # --- Arbitrary bytes never crash the loader ---------------------------------------
 
 HEADERS = {
@@ -601,7 +547,6 @@ HEADERS = {
     "wdi": [wdi_indicator_text([2022, 2023], []).rstrip("\n"), '"' + '","'.join(WDI_METADATA_HEADER) + '",'],
     "wits": [",".join(WITS_MFN_HEADER), ",".join(WITS_PREFERENTIAL_HEADER)],
     "hts": [",".join(f'"{h}"' for h in HTS_HEADER)],
-    "measures": [",".join(MEASURES_HEADER)],
 }
 
 

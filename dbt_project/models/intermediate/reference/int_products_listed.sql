@@ -1,7 +1,6 @@
 -- Every HS6 code of the product lists: BACI's product codes, the WITS tariff lines
 -- and the US HTS (its 6-digit subheadings), with the description BACI's list gives,
--- else the HTS's. dim_product publishes it with the HS hierarchy and sectors;
--- int_tariff_hs6_signatures matches measures' HS scopes against it.
+-- else the HTS's. dim_product publishes it with the HS hierarchy and sectors.
 with baci_products as (
     select hs6, description from {{ ref('stg_baci__product_codes') }}
 ),

@@ -1,6 +1,8 @@
 -- Bloc x year: the members' exports and imports, split into intra-bloc and
 -- extra-bloc, trade with the US, the intra-bloc share, two trade intensity indices,
--- combined GDP and trade-to-GDP. Annual flows, reconciled value_usd.
+-- combined GDP and trade-to-GDP. Annual flows, reconciled value_usd. The year's
+-- coverage (mart_trade_coverage) and, like for like, the figures that move most with
+-- it for the year and the year before over the same country pairs.
 -- Membership rule: a country counts in year y when it is a member on 1 July of y
 -- (valid_from <= 1 July <= valid_to, valid_to inclusive, null = still a member).
 -- Formulas and their sources: see the model's YAML.
@@ -19,6 +21,17 @@ macro as (
     select * from {{ ref('fct_macro') }}
 ),
 
+comparable_pairs as (
+    -- the pairs with an annual flow in both the year and the year before
+    select * from {{ ref('int_trade_pairs_compared') }}
+    where previous_year_value_usd is not null {{ in_run_years() }}
+),
+
+coverage as (
+    select * from {{ ref('mart_trade_coverage') }}
+    where true {{ in_run_years() }}
+),
+
 annual_flows as (
     -- one value per year x exporter x importer, summed over HS6
     select
@@ -31,18 +44,35 @@ annual_flows as (
     group by year, exporter_iso3, importer_iso3
 ),
 
+flow_sets as (
+    -- the formulas below run over three sets of flows: every annual flow of the year
+    -- ('all', the mart's main columns), and for the like-for-like columns the
+    -- comparable pairs at the year's value and at the year before's, both with the
+    -- year's members
+    select year, 'all' as flow_set, exporter_iso3, importer_iso3, value_usd,
+    from annual_flows
+    union all
+    select year, 'like_for_like' as flow_set, exporter_iso3, importer_iso3, value_usd,
+    from comparable_pairs
+    union all
+    select year, 'like_for_like_previous_year' as flow_set, exporter_iso3, importer_iso3,
+        previous_year_value_usd as value_usd,
+    from comparable_pairs
+),
+
 years as (
     select distinct year from annual_flows
 ),
 
 world_totals as (
-    -- "world" = every annual flow in fct_trade that year
+    -- "world" = every flow of the set that year (for 'all', every annual flow in fct_trade)
     select
         year,
+        flow_set,
         sum(value_usd) as world_exports_usd,
         coalesce(sum(value_usd) filter (where importer_iso3 = 'USA'), 0) as world_exports_to_usa_usd,
-    from annual_flows
-    group by year
+    from flow_sets
+    group by year, flow_set
 ),
 
 members as (
@@ -70,18 +100,19 @@ member_exports as (
     -- flows exported by a member, flagged intra-bloc when the importer is a member too
     select
         exporters.bloc_code,
-        annual_flows.year,
-        annual_flows.exporter_iso3,
-        annual_flows.importer_iso3,
-        annual_flows.value_usd,
+        flow_sets.year,
+        flow_sets.flow_set,
+        flow_sets.exporter_iso3,
+        flow_sets.importer_iso3,
+        flow_sets.value_usd,
         partners.iso3 is not null as is_intra_bloc,
-    from annual_flows
+    from flow_sets
     inner join members as exporters
-        on annual_flows.exporter_iso3 = exporters.iso3
-        and annual_flows.year = exporters.year
+        on flow_sets.exporter_iso3 = exporters.iso3
+        and flow_sets.year = exporters.year
     left join members as partners
-        on annual_flows.importer_iso3 = partners.iso3
-        and annual_flows.year = partners.year
+        on flow_sets.importer_iso3 = partners.iso3
+        and flow_sets.year = partners.year
         and exporters.bloc_code = partners.bloc_code
 ),
 
@@ -89,18 +120,19 @@ member_imports as (
     -- flows imported by a member, flagged intra-bloc when the exporter is a member too
     select
         importers.bloc_code,
-        annual_flows.year,
-        annual_flows.exporter_iso3,
-        annual_flows.importer_iso3,
-        annual_flows.value_usd,
+        flow_sets.year,
+        flow_sets.flow_set,
+        flow_sets.exporter_iso3,
+        flow_sets.importer_iso3,
+        flow_sets.value_usd,
         partners.iso3 is not null as is_intra_bloc,
-    from annual_flows
+    from flow_sets
     inner join members as importers
-        on annual_flows.importer_iso3 = importers.iso3
-        and annual_flows.year = importers.year
+        on flow_sets.importer_iso3 = importers.iso3
+        and flow_sets.year = importers.year
     left join members as partners
-        on annual_flows.exporter_iso3 = partners.iso3
-        and annual_flows.year = partners.year
+        on flow_sets.exporter_iso3 = partners.iso3
+        and flow_sets.year = partners.year
         and importers.bloc_code = partners.bloc_code
 ),
 
@@ -108,6 +140,7 @@ exports_by_bloc as (
     select
         bloc_code,
         year,
+        flow_set,
         sum(value_usd) as exports_usd,
         sum(value_usd) filter (where is_intra_bloc) as intra_bloc_exports_usd,
         sum(value_usd) filter (where not is_intra_bloc) as extra_bloc_exports_usd,
@@ -115,19 +148,20 @@ exports_by_bloc as (
         sum(value_usd) filter (where exporter_iso3 != 'USA') as non_usa_member_exports_usd,
         sum(value_usd) filter (where exporter_iso3 != 'USA' and importer_iso3 = 'USA') as exports_to_usa_usd,
     from member_exports
-    group by bloc_code, year
+    group by bloc_code, year, flow_set
 ),
 
 imports_by_bloc as (
     select
         bloc_code,
         year,
+        flow_set,
         sum(value_usd) as imports_usd,
         sum(value_usd) filter (where is_intra_bloc) as intra_bloc_imports_usd,
         sum(value_usd) filter (where not is_intra_bloc) as extra_bloc_imports_usd,
         sum(value_usd) filter (where exporter_iso3 = 'USA' and importer_iso3 != 'USA') as imports_from_usa_usd,
     from member_imports
-    group by bloc_code, year
+    group by bloc_code, year, flow_set
 ),
 
 gdp_by_bloc as (
@@ -147,6 +181,7 @@ joined as (
     select
         bloc_years.bloc_code,
         bloc_years.year,
+        world_totals.flow_set,
         bloc_years.member_count,
         bloc_years.has_usa_as_member,
         coalesce(exports_by_bloc.exports_usd, 0) as exports_usd,
@@ -167,9 +202,11 @@ joined as (
     left join exports_by_bloc
         on bloc_years.bloc_code = exports_by_bloc.bloc_code
         and bloc_years.year = exports_by_bloc.year
+        and world_totals.flow_set = exports_by_bloc.flow_set
     left join imports_by_bloc
         on bloc_years.bloc_code = imports_by_bloc.bloc_code
         and bloc_years.year = imports_by_bloc.year
+        and world_totals.flow_set = imports_by_bloc.flow_set
     left join gdp_by_bloc
         on bloc_years.bloc_code = gdp_by_bloc.bloc_code
         and bloc_years.year = gdp_by_bloc.year
@@ -206,29 +243,52 @@ metrics as (
 
 final as (
     select
-        cast(bloc_code as varchar) as bloc_code,
-        cast(year as integer) as year,
-        cast(member_count as integer) as member_count,
-        cast(has_usa_as_member as boolean) as has_usa_as_member,
-        cast(exports_usd as double) as exports_usd,
-        cast(imports_usd as double) as imports_usd,
-        cast(intra_bloc_exports_usd as double) as intra_bloc_exports_usd,
-        cast(intra_bloc_imports_usd as double) as intra_bloc_imports_usd,
-        cast(extra_bloc_exports_usd as double) as extra_bloc_exports_usd,
-        cast(extra_bloc_imports_usd as double) as extra_bloc_imports_usd,
-        cast(exports_to_usa_usd as double) as exports_to_usa_usd,
-        cast(imports_from_usa_usd as double) as imports_from_usa_usd,
-        cast(trade_balance_with_usa_usd as double) as trade_balance_with_usa_usd,
-        cast(non_usa_member_exports_usd as double) as non_usa_member_exports_usd,
-        cast(intra_bloc_export_share as double) as intra_bloc_export_share,
-        cast(trade_intensity_index_intra_bloc as double) as trade_intensity_index_intra_bloc,
-        cast(trade_intensity_index_with_usa as double) as trade_intensity_index_with_usa,
-        cast(world_exports_usd as double) as world_exports_usd,
-        cast(world_exports_to_usa_usd as double) as world_exports_to_usa_usd,
-        cast(combined_gdp_usd as double) as combined_gdp_usd,
-        cast(members_with_gdp_count as integer) as members_with_gdp_count,
-        cast(trade_to_gdp_ratio as double) as trade_to_gdp_ratio,
+        cast(metrics.bloc_code as varchar) as bloc_code,
+        cast(metrics.year as integer) as year,
+        cast(metrics.member_count as integer) as member_count,
+        cast(metrics.has_usa_as_member as boolean) as has_usa_as_member,
+        cast(metrics.exports_usd as double) as exports_usd,
+        cast(metrics.imports_usd as double) as imports_usd,
+        cast(metrics.intra_bloc_exports_usd as double) as intra_bloc_exports_usd,
+        cast(metrics.intra_bloc_imports_usd as double) as intra_bloc_imports_usd,
+        cast(metrics.extra_bloc_exports_usd as double) as extra_bloc_exports_usd,
+        cast(metrics.extra_bloc_imports_usd as double) as extra_bloc_imports_usd,
+        cast(metrics.exports_to_usa_usd as double) as exports_to_usa_usd,
+        cast(metrics.imports_from_usa_usd as double) as imports_from_usa_usd,
+        cast(metrics.trade_balance_with_usa_usd as double) as trade_balance_with_usa_usd,
+        cast(metrics.non_usa_member_exports_usd as double) as non_usa_member_exports_usd,
+        cast(metrics.intra_bloc_export_share as double) as intra_bloc_export_share,
+        cast(metrics.trade_intensity_index_intra_bloc as double) as trade_intensity_index_intra_bloc,
+        cast(metrics.trade_intensity_index_with_usa as double) as trade_intensity_index_with_usa,
+        cast(metrics.world_exports_usd as double) as world_exports_usd,
+        cast(metrics.world_exports_to_usa_usd as double) as world_exports_to_usa_usd,
+        cast(metrics.combined_gdp_usd as double) as combined_gdp_usd,
+        cast(metrics.members_with_gdp_count as integer) as members_with_gdp_count,
+        cast(metrics.trade_to_gdp_ratio as double) as trade_to_gdp_ratio,
+        cast(coverage.trade_source as varchar) as trade_source,
+        cast(coverage.is_source_fallback as boolean) as is_source_fallback,
+        cast(coverage.covered_reporter_count as integer) as covered_reporter_count,
+        cast(coverage.world_trade_share_covered as double) as world_trade_share_covered,
+        cast(like_for_like.exports_usd as double) as like_for_like_exports_usd,
+        cast(previous_year.exports_usd as double) as like_for_like_exports_previous_year_usd,
+        cast(like_for_like.exports_to_usa_usd as double) as like_for_like_exports_to_usa_usd,
+        cast(previous_year.exports_to_usa_usd as double) as like_for_like_exports_to_usa_previous_year_usd,
+        cast(like_for_like.intra_bloc_export_share as double) as like_for_like_intra_bloc_export_share,
+        cast(previous_year.intra_bloc_export_share as double) as like_for_like_intra_bloc_export_share_previous_year,
+        cast(like_for_like.trade_intensity_index_intra_bloc as double) as like_for_like_trade_intensity_index_intra_bloc,
+        cast(previous_year.trade_intensity_index_intra_bloc as double)
+            as like_for_like_trade_intensity_index_intra_bloc_previous_year,
     from metrics
+    left join metrics as like_for_like
+        on metrics.bloc_code = like_for_like.bloc_code
+        and metrics.year = like_for_like.year
+        and like_for_like.flow_set = 'like_for_like'
+    left join metrics as previous_year
+        on metrics.bloc_code = previous_year.bloc_code
+        and metrics.year = previous_year.year
+        and previous_year.flow_set = 'like_for_like_previous_year'
+    left join coverage on metrics.year = coverage.year
+    where metrics.flow_set = 'all'
 )
 
 select * from final

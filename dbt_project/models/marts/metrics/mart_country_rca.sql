@@ -8,6 +8,13 @@ with trade as (
     where true {{ in_run_years() }}
 ),
 
+coverage as (
+    -- the year's source and coverage (mart_trade_coverage), carried on every row
+    select year, trade_source, is_source_fallback, covered_reporter_count, world_trade_share_covered,
+    from {{ ref('mart_trade_coverage') }}
+    where true {{ in_run_years() }}
+),
+
 products as (
     select * from {{ ref('dim_product') }}
 ),
@@ -105,7 +112,12 @@ final as (
         cast(world_exports_usd as double) as world_exports_usd,
         cast(revealed_comparative_advantage_index as double) as revealed_comparative_advantage_index,
         cast(revealed_comparative_advantage_index > 1 as boolean) as has_comparative_advantage,
+        cast(trade_source as varchar) as trade_source,
+        cast(is_source_fallback as boolean) as is_source_fallback,
+        cast(covered_reporter_count as integer) as covered_reporter_count,
+        cast(world_trade_share_covered as double) as world_trade_share_covered,
     from indices
+    left join coverage using (year)
 )
 
 select * from final

@@ -7,6 +7,13 @@ with trade as (
     where true {{ in_run_years() }}
 ),
 
+coverage as (
+    -- the year's source and coverage (mart_trade_coverage), carried on every row
+    select year, trade_source, is_source_fallback, covered_reporter_count, world_trade_share_covered,
+    from {{ ref('mart_trade_coverage') }}
+    where true {{ in_run_years() }}
+),
+
 annual_flows as (
     select
         year,
@@ -111,7 +118,12 @@ final as (
         cast(market_count as integer) as market_count,
         cast(market_hhi as double) as market_hhi,
         cast(market_hhi_normalised as double) as market_hhi_normalised,
+        cast(trade_source as varchar) as trade_source,
+        cast(is_source_fallback as boolean) as is_source_fallback,
+        cast(covered_reporter_count as integer) as covered_reporter_count,
+        cast(world_trade_share_covered as double) as world_trade_share_covered,
     from normalised
+    left join coverage using (year)
 )
 
 select * from final

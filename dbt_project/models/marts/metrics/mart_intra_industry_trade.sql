@@ -15,6 +15,13 @@ with annual_flows as (
     where period_type = 'annual' {{ in_run_years() }}
 ),
 
+coverage as (
+    -- the year's source and coverage (mart_trade_coverage), carried on every row
+    select year, trade_source, is_source_fallback, covered_reporter_count, world_trade_share_covered,
+    from {{ ref('mart_trade_coverage') }}
+    where true {{ in_run_years() }}
+),
+
 one_way as (
     -- each direction of each pair: sum_k over its flows
     select
@@ -102,7 +109,12 @@ final as (
         cast(intra_industry_trade_usd / nullif(total_trade_usd, 0) as double) as grubel_lloyd_index,
         cast(product_count as integer) as product_count,
         cast(two_way_product_count as integer) as two_way_product_count,
+        cast(trade_source as varchar) as trade_source,
+        cast(is_source_fallback as boolean) as is_source_fallback,
+        cast(covered_reporter_count as integer) as covered_reporter_count,
+        cast(world_trade_share_covered as double) as world_trade_share_covered,
     from by_pair
+    left join coverage using (year)
 )
 
 select * from final

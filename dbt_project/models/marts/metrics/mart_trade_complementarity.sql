@@ -8,6 +8,13 @@ with trade as (
     where true {{ in_run_years() }}
 ),
 
+coverage as (
+    -- the year's source and coverage (mart_trade_coverage), carried on every row
+    select year, trade_source, is_source_fallback, covered_reporter_count, world_trade_share_covered,
+    from {{ ref('mart_trade_coverage') }}
+    where true {{ in_run_years() }}
+),
+
 annual_flows as (
     select year, exporter_iso3, importer_iso3, hs6, value_usd,
     from trade
@@ -118,7 +125,12 @@ final as (
         cast(year as integer) as year,
         cast(trade_complementarity_index as double) as trade_complementarity_index,
         cast(overlapping_product_count as integer) as overlapping_product_count,
+        cast(trade_source as varchar) as trade_source,
+        cast(is_source_fallback as boolean) as is_source_fallback,
+        cast(covered_reporter_count as integer) as covered_reporter_count,
+        cast(world_trade_share_covered as double) as world_trade_share_covered,
     from indices
+    left join coverage using (year)
 )
 
 select * from final

@@ -1,7 +1,8 @@
 -- Bloc member x period x sector: exports to the US, the trade-weighted US tariffs they
--- face, the additional duties and the exposure in USD. Annual periods use fct_tariff's
--- day-weighted annual rates; monthly periods (where monthly flows exist) use
--- fct_tariff_monthly, so 2025 shows the step at each measure's start.
+-- face, the additional duties and the exposure in USD. Monthly periods (where monthly
+-- flows exist) use fct_tariff_monthly, so 2025 shows the step at each measure's start;
+-- annual periods weight each month's additional rate by that month's trade where the
+-- year has monthly flows of the product, else use fct_tariff's day-weighted annual rate.
 -- Membership rule (as mart_bloc_trade_annual): a member on 1 July of the year.
 -- Built after dim_bloc, so the relationship check of bloc_code runs with the mart:
 -- depends_on: {{ ref('dim_bloc') }}
@@ -26,6 +27,23 @@ memberships as (
     select * from {{ ref('bridge_bloc_membership') }}
 ),
 
+monthly_weighted as (
+    -- per year, exporter and HS6 with monthly flows: the month-trade-weighted additional rate
+    select
+        trade.year,
+        trade.exporter_iso3,
+        trade.hs6,
+        sum(trade.value_usd * coalesce(monthly_tariffs.additional_rate_pct, 0)) / nullif(sum(trade.value_usd), 0)
+            as additional_rate_pct,
+    from trade
+    left join monthly_tariffs
+        on trade.period_key = monthly_tariffs.period_key
+        and trade.exporter_iso3 = monthly_tariffs.exporter_iso3
+        and trade.hs6 = monthly_tariffs.hs6
+    where trade.period_type = 'monthly'
+    group by all
+),
+
 flows as (
     select
         trade.period_key,
@@ -38,8 +56,11 @@ flows as (
         annual_tariffs.mfn_rate_pct,
         annual_tariffs.applied_rate_pct,
         case
-            when trade.period_type = 'annual' then annual_tariffs.additional_rate_pct
-            -- a month without a row in fct_tariff_monthly had no measure in force
+            -- unknown where the US schedule does not cover the HS6 (fct_tariff says so)
+            when annual_tariffs.additional_rate_pct is null then null
+            when trade.period_type = 'annual'
+                then coalesce(monthly_weighted.additional_rate_pct, annual_tariffs.additional_rate_pct)
+            -- a month without a row in fct_tariff_monthly had no additional duty
             else coalesce(monthly_tariffs.additional_rate_pct, 0)
         end as additional_rate_pct,
     from trade
@@ -53,6 +74,11 @@ flows as (
         and trade.period_key = monthly_tariffs.period_key
         and trade.exporter_iso3 = monthly_tariffs.exporter_iso3
         and trade.hs6 = monthly_tariffs.hs6
+    left join monthly_weighted
+        on trade.period_type = 'annual'
+        and trade.year = monthly_weighted.year
+        and trade.exporter_iso3 = monthly_weighted.exporter_iso3
+        and trade.hs6 = monthly_weighted.hs6
 ),
 
 member_flows as (
