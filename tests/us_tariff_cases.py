@@ -26,27 +26,35 @@ def compare(conn: duckdb.DuckDBPyConnection) -> tuple[set[str], list[tuple]]:
         f"abs(schedule.{column} - cases.expected_{part}_pct) > {TOLERANCE_PP}"
         for part, column in PARTS.items()
     )
-    covered = conn.execute(
+    rows = conn.execute(
         f"""
-        select distinct cases.case_id
-        from read_csv('{CASES}', types={{'hts8': 'varchar', 'on_date': 'date'}}) as cases
-        inner join marts.fct_us_tariff_schedule as schedule using (exporter_iso3, hts8)
-        """
-    ).fetchall()
-    wrong = conn.execute(
-        f"""
-        select cases.case_id, cases.expected_total_pct, schedule.total_rate_pct, schedule.total_rule
-        from read_csv('{CASES}', types={{'hts8': 'varchar', 'on_date': 'date'}}) as cases
+        with cases as (
+            select * from read_csv('{CASES}', types={{'hts8': 'varchar', 'on_date': 'date'}})
+        ),
+        covered as (
+            select distinct case_id
+            from cases
+            inner join marts.fct_us_tariff_schedule using (exporter_iso3, hts8)
+        )
+        select
+            cases.case_id,
+            covered.case_id is not null as is_covered,
+            schedule.hts8 is null or {differences} as is_wrong,
+            cases.expected_total_pct,
+            schedule.total_rate_pct,
+            schedule.total_rule,
+        from cases
+        left join covered using (case_id)
         left join marts.fct_us_tariff_schedule as schedule
             on schedule.exporter_iso3 = cases.exporter_iso3
             and schedule.hts8 = cases.hts8
             and cases.on_date between schedule.valid_from and coalesce(schedule.valid_to, date '9999-12-31')
-        where cases.case_id in (select unnest(?)) and (schedule.hts8 is null or {differences})
         order by cases.case_id
-        """,
-        [[case for (case,) in covered]],
+        """
     ).fetchall()
-    return {case for (case,) in covered}, wrong
+    covered = {case for case, is_covered, *_ in rows if is_covered}
+    wrong = [(case, *found) for case, is_covered, is_wrong, *found in rows if is_covered and is_wrong]
+    return covered, wrong
 
 
 def case_ids(where: str = "true") -> set[str]:

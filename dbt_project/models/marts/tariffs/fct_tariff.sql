@@ -28,7 +28,7 @@ additional as (
             / dayofyear(make_date(year, 12, 31)), 6) as additional_rate_pct,
         sum(share_of_lines_with_additional_duty * day(last_day(make_date(year, month, 1))))
             / dayofyear(make_date(year, 12, 31)) as share_of_lines_with_additional_duty,
-        array_to_string(list_sort(list_distinct(string_split(string_agg(measure_ids, ','), ','))), ',') as measure_ids,
+        {{ comma_list_union('measure_ids') }} as measure_ids,
     from monthly
     group by year, importer_iso3, exporter_iso3, hs6
 ),

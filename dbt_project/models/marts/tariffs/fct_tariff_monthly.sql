@@ -34,7 +34,7 @@ line_months as (
                 - greatest(schedule.valid_from, months.month_start) + 1)
             * (schedule.total_rate_pct - schedule.base_rate_pct)
         ) as additional_rate_days,
-        list(schedule.measure_ids) filter (where schedule.measure_ids != '') as measure_ids,
+        {{ comma_list_union('schedule.measure_ids') }} as measure_ids,
     from schedule
     inner join months
         on schedule.valid_from <= months.month_end
@@ -52,8 +52,7 @@ final as (
         hs6,
         round(sum(additional_rate_days) / (count(*) * any_value(days_in_month)), 6) as additional_rate_pct,
         count(*) filter (where additional_rate_days > 0) / count(*) as share_of_lines_with_additional_duty,
-        array_to_string(list_sort(list_distinct(string_split(array_to_string(flatten(list(measure_ids)), ','), ','))), ',')
-            as measure_ids,
+        {{ comma_list_union('measure_ids') }} as measure_ids,
     from line_months
     group by year, month, exporter_iso3, hs6
     having sum(additional_rate_days) > 0

@@ -27,21 +27,32 @@ memberships as (
     select * from {{ ref('bridge_bloc_membership') }}
 ),
 
-monthly_weighted as (
-    -- per year, exporter and HS6 with monthly flows: the month-trade-weighted additional rate
+monthly_rates as (
+    -- each monthly flow's additional rate: a month without a row in fct_tariff_monthly had none
     select
+        trade.period_key,
         trade.year,
         trade.exporter_iso3,
         trade.hs6,
-        sum(trade.value_usd * coalesce(monthly_tariffs.additional_rate_pct, 0)) / nullif(sum(trade.value_usd), 0)
-            as additional_rate_pct,
+        trade.value_usd,
+        coalesce(monthly_tariffs.additional_rate_pct, 0) as additional_rate_pct,
     from trade
     left join monthly_tariffs
         on trade.period_key = monthly_tariffs.period_key
         and trade.exporter_iso3 = monthly_tariffs.exporter_iso3
         and trade.hs6 = monthly_tariffs.hs6
     where trade.period_type = 'monthly'
-    group by all
+),
+
+monthly_weighted as (
+    -- per year, exporter and HS6 with monthly flows: the month-trade-weighted additional rate
+    select
+        year,
+        exporter_iso3,
+        hs6,
+        sum(value_usd * additional_rate_pct) / nullif(sum(value_usd), 0) as additional_rate_pct,
+    from monthly_rates
+    group by year, exporter_iso3, hs6
 ),
 
 flows as (
@@ -60,8 +71,7 @@ flows as (
             when annual_tariffs.additional_rate_pct is null then null
             when trade.period_type = 'annual'
                 then coalesce(monthly_weighted.additional_rate_pct, annual_tariffs.additional_rate_pct)
-            -- a month without a row in fct_tariff_monthly had no additional duty
-            else coalesce(monthly_tariffs.additional_rate_pct, 0)
+            else monthly_rates.additional_rate_pct
         end as additional_rate_pct,
     from trade
     inner join products on trade.hs6 = products.hs6
@@ -69,11 +79,11 @@ flows as (
         on trade.year = annual_tariffs.year
         and trade.exporter_iso3 = annual_tariffs.exporter_iso3
         and trade.hs6 = annual_tariffs.hs6
-    left join monthly_tariffs
+    left join monthly_rates
         on trade.period_type = 'monthly'
-        and trade.period_key = monthly_tariffs.period_key
-        and trade.exporter_iso3 = monthly_tariffs.exporter_iso3
-        and trade.hs6 = monthly_tariffs.hs6
+        and trade.period_key = monthly_rates.period_key
+        and trade.exporter_iso3 = monthly_rates.exporter_iso3
+        and trade.hs6 = monthly_rates.hs6
     left join monthly_weighted
         on trade.period_type = 'annual'
         and trade.year = monthly_weighted.year

@@ -13,6 +13,14 @@
 --      rate; the total is the base rate plus every part;
 --   5. an HTS8 line's parts are the mean over its statistical lines.
 -- Built whole in every run (it spans every year), after the yearly trade flows it reads.
+{%- set part_columns = {
+    'Section 232': 'section_232_pct',
+    'Section 301': 'section_301_pct',
+    'IEEPA fentanyl': 'ieepa_fentanyl_pct',
+    'IEEPA reciprocal': 'ieepa_reciprocal_pct',
+    'Section 122': 'section_122_pct',
+    'other': 'other_pct',
+} %}
 with lines as (
     select * from {{ ref('int_us_tariff_lines') }}
 ),
@@ -189,10 +197,7 @@ statistical_line_parts as (
         hts8,
         statistical_code,
         segment_from,
-        {%- for authority, column in [
-            ('Section 232', 'section_232_pct'), ('Section 301', 'section_301_pct'),
-            ('IEEPA fentanyl', 'ieepa_fentanyl_pct'), ('IEEPA reciprocal', 'ieepa_reciprocal_pct'),
-            ('Section 122', 'section_122_pct'), ('other', 'other_pct')] %}
+        {%- for authority, column in part_columns.items() %}
         coalesce(sum(part_pct) filter (where authority = '{{ authority }}'), 0) as {{ column }},
         {%- endfor %}
         sum(part_pct) as parts_pct,
@@ -216,7 +221,7 @@ hts8_parts as (
         statistical_line_parts.exporter_iso3,
         statistical_line_parts.hts8,
         statistical_line_parts.segment_from,
-        {%- for column in ['section_232_pct', 'section_301_pct', 'ieepa_fentanyl_pct', 'ieepa_reciprocal_pct', 'section_122_pct', 'other_pct'] %}
+        {%- for column in part_columns.values() %}
         sum({{ column }}) / any_value(base_rates.statistical_lines) as {{ column }},
         {%- endfor %}
         (count(*) = any_value(base_rates.statistical_lines) and min(parts_pct) = max(parts_pct))
@@ -249,7 +254,7 @@ grid as (
         base_rates.base_rate_source,
         base_rates.has_specific_duty,
         base_rates.statistical_lines,
-        {%- for column in ['section_232_pct', 'section_301_pct', 'ieepa_fentanyl_pct', 'ieepa_reciprocal_pct', 'section_122_pct', 'other_pct'] %}
+        {%- for column in part_columns.values() %}
         round(coalesce(hts8_parts.{{ column }}, 0), 6) as {{ column }},
         {%- endfor %}
         coalesce(hts8_parts.is_uniform_across_statistical_lines, true) as is_uniform_across_statistical_lines,
@@ -271,9 +276,8 @@ islands as (
         *,
         row_number() over (partition by exporter_iso3, hts8 order by segment_from)
         - row_number() over (
-            partition by exporter_iso3, hts8, section_232_pct, section_301_pct, ieepa_fentanyl_pct,
-                ieepa_reciprocal_pct, section_122_pct, other_pct, is_uniform_across_statistical_lines,
-                measure_ids, total_rule
+            partition by exporter_iso3, hts8, {{ part_columns.values() | join(', ') }},
+                is_uniform_across_statistical_lines, measure_ids, total_rule
             order by segment_from
         ) as island,
     from grid
@@ -289,23 +293,18 @@ final as (
         any_value(mfn_rate_pct) as mfn_rate_pct,
         any_value(base_rate_pct) as base_rate_pct,
         any_value(base_rate_source) as base_rate_source,
-        section_232_pct,
-        section_301_pct,
-        ieepa_fentanyl_pct,
-        ieepa_reciprocal_pct,
-        section_122_pct,
-        other_pct,
-        round(any_value(base_rate_pct) + section_232_pct + section_301_pct + ieepa_fentanyl_pct
-            + ieepa_reciprocal_pct + section_122_pct + other_pct, 6) as total_rate_pct,
+        {%- for column in part_columns.values() %}
+        {{ column }},
+        {%- endfor %}
+        round(any_value(base_rate_pct) + {{ part_columns.values() | join(' + ') }}, 6) as total_rate_pct,
         total_rule,
         measure_ids,
         any_value(has_specific_duty) as has_specific_duty,
         any_value(statistical_lines) as statistical_lines,
         is_uniform_across_statistical_lines,
     from islands
-    group by exporter_iso3, hts8, island, section_232_pct, section_301_pct, ieepa_fentanyl_pct,
-        ieepa_reciprocal_pct, section_122_pct, other_pct, is_uniform_across_statistical_lines,
-        measure_ids, total_rule
+    group by exporter_iso3, hts8, island, {{ part_columns.values() | join(', ') }},
+        is_uniform_across_statistical_lines, measure_ids, total_rule
 )
 
 select * from final
