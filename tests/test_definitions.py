@@ -26,3 +26,14 @@ def test_writers_share_the_duckdb_pool(defs):
         node = graph.get(key)
         if node.is_materializable:
             assert node.pools == {"duckdb"}, key
+
+
+def test_every_check_says_what_it_asserts(defs):
+    """The UI shows a check's description on the asset's Checks tab: none is left blank."""
+    specs = [spec for assets in defs.resolve_asset_graph().assets_defs for spec in assets.check_specs]
+    assert len(specs) > 300
+    blank = [spec.key.to_user_string() for spec in specs if not (spec.description or "").strip()]
+    assert not blank
+    by_name = {spec.name: spec.description for spec in specs}
+    assert by_name["not_null_int_countries_joined_iso3"] == "`iso3` is never null."
+    assert by_name["assert_bloc_intra_plus_extra_equals_total"].startswith("Intra-bloc + extra-bloc = total")

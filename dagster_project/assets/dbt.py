@@ -17,7 +17,9 @@ count, the failing rows of a failed check, the bloc marts' charts) is added to
 the events once dbt has finished.
 """
 
+import itertools
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -64,6 +66,49 @@ class TradeblocTranslator(DagsterDbtTranslator):
 
     def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition:
         return AUTOMATION
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> dg.AssetCheckSpec | None:
+        """dagster-dbt describes a check only from the test's meta; say what it asserts."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=describe_test(manifest["nodes"][unique_id]))
+
+
+# What each generic test asserts, in words; kwargs are the test's arguments.
+GENERIC_TESTS = {
+    "not_null": "`{column_name}` is never null.",
+    "unique": "`{column_name}` is unique.",
+    "not_negative": "`{column_name}` is never negative.",
+    "unique_combination_of_columns": "One row per ({combination_of_columns}).",
+    "relationships": "Every `{column_name}` is in `{to}.{field}`.",
+    "accepted_values": "`{column_name}` is one of: {values}.",
+    "in_range": "`{column_name}` lies within [{min_value}, {max_value}].",
+    "expression_is_true": "`{expression}` holds on every row.",
+}
+
+
+def describe_test(node: Mapping[str, Any]) -> str:
+    """The test's own description; else, for a generic test, what it asserts and on
+    which rows; for a singular test, the comment its SQL opens with."""
+    if node.get("description"):
+        return node["description"]
+    test = node.get("test_metadata")
+    if not test:
+        lines = node["raw_code"].splitlines()
+        opening = itertools.dropwhile(lambda line: not line.startswith("--"), lines)
+        comment = itertools.takewhile(lambda line: line.startswith("--"), opening)
+        return " ".join(line.removeprefix("--").strip() for line in comment) or node["name"]
+    kwargs = {key: ", ".join(map(str, v)) if isinstance(v, list) else v for key, v in test["kwargs"].items()}
+    if "to" in kwargs:  # ref('dim_country') -> dim_country
+        kwargs["to"] = re.sub(r"^ref\('(\w+)'\)$", r"\1", kwargs["to"])
+    text = GENERIC_TESTS.get(test["name"], f"dbt test {test['name']}.").format_map(kwargs)
+    where = node["config"].get("where")
+    if where and where.startswith("year between"):
+        text += " Checked on the years the run builds."
+    elif where:
+        text += f" Checked where `{where}`."
+    return text
 
 
 def dbt_asset_definitions() -> list[dg.AssetsDefinition]:
