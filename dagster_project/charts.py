@@ -1,9 +1,11 @@
 """Charts of the bloc marts, as Markdown images for their materialisations' metadata
-(the Dagster UI renders a base64 PNG in Markdown metadata). They read the marts;
-they compute nothing a mart does not hold."""
+(the Dagster UI renders a base64 PNG in Markdown metadata), each under a name that
+says what it shows. They read the marts; they compute nothing a mart does not hold,
+and a null in the mart (a year that does not observe a figure) is a gap, never 0."""
 
 import base64
 import io
+import math
 
 import dagster as dg
 import duckdb
@@ -23,15 +25,14 @@ def markdown_image(figure, title: str) -> dg.MetadataValue:
 
 def intra_bloc_share(conn: duckdb.DuckDBPyConnection) -> dg.MetadataValue:
     rows = conn.execute(
-        "select bloc_code, year, intra_bloc_export_share from marts.mart_bloc_trade_annual "
-        "where intra_bloc_export_share is not null order by bloc_code, year"
+        "select bloc_code, year, intra_bloc_export_share * 100 from marts.mart_bloc_trade_annual order by all"
     ).fetchall()
     figure, axes = plt.subplots(figsize=(7, 3.5))
     for bloc in sorted({bloc for bloc, _, _ in rows}):
-        points = [(year, share * 100) for code, year, share in rows if code == bloc]
+        points = [(year, math.nan if share is None else share) for code, year, share in rows if code == bloc]
         axes.plot(*zip(*points, strict=True), marker="o", label=bloc, linewidth=2.5 if bloc == "CJK" else 1.2)
     axes.set_title("Intra-bloc share of members' exports (%)")
-    axes.set_xlabel("year")
+    axes.set_xlabel("year (no point: the year's flows do not cover trade between the members)")
     axes.grid(alpha=0.3)
     axes.legend(ncol=3, fontsize=8)
     return markdown_image(figure, "intra-bloc share of exports by bloc and year")
@@ -52,9 +53,9 @@ def us_tariff_exposure(conn: duckdb.DuckDBPyConnection) -> dg.MetadataValue:
     members = sorted({member for member, _, _, _ in rows})
     width = 0.8 / max(len(members), 1)
     for i, member in enumerate(members):
-        rates = {sector: rate or 0 for m, sector, rate, _ in rows if m == member}
+        rates = {sector: math.nan if rate is None else rate for m, sector, rate, _ in rows if m == member}
         positions = [s + i * width for s in range(len(sectors))]
-        axes.bar(positions, [rates.get(sector, 0) for sector in sectors], width, label=member)
+        axes.bar(positions, [rates.get(sector, math.nan) for sector in sectors], width, label=member)
     axes.set_xticks([s + 0.4 - width / 2 for s in range(len(sectors))], sectors, rotation=20, fontsize=8)
     year = rows[0][3] if rows else ""
     axes.set_title(f"US additional duty on CJK exports to the US, {year} (trade-weighted %)")
@@ -63,7 +64,14 @@ def us_tariff_exposure(conn: duckdb.DuckDBPyConnection) -> dg.MetadataValue:
     return markdown_image(figure, "US additional duty by CJK member and sector")
 
 
+# Per mart: the metadata entry's name (what the chart shows) and the chart.
 CHARTS = {
-    dg.AssetKey(["marts", "mart_bloc_trade_annual"]): intra_bloc_share,
-    dg.AssetKey(["marts", "mart_bloc_tariff_exposure"]): us_tariff_exposure,
+    dg.AssetKey(["marts", "mart_bloc_trade_annual"]): (
+        "chart: intra-bloc export share by year",
+        intra_bloc_share,
+    ),
+    dg.AssetKey(["marts", "mart_bloc_tariff_exposure"]): (
+        "chart: US additional duty by CJK member and sector",
+        us_tariff_exposure,
+    ),
 }

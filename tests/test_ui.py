@@ -127,7 +127,8 @@ def test_the_asset_graph_shows_the_marts(browser, webserver):
 
 
 def test_a_bloc_mart_shows_its_latest_materialisation_and_chart(browser, webserver):
-    page = _open(browser, f"{webserver}/assets/marts/mart_bloc_trade_annual?view=events", "chart")
+    url = f"{webserver}/assets/marts/mart_bloc_trade_annual?view=events"
+    page = _open(browser, url, "chart: intra-bloc export share by year")
     assert page.get_by_text("Materialized in run").count() > 0
     page.get_by_text("Show Markdown").first.click()  # the chart's metadata entry
     chart = page.locator("img[src^='data:image/png;base64']")

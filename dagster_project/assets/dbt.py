@@ -165,7 +165,8 @@ def _complete(event, conn: duckdb.DuckDBPyConnection, manifest: Mapping[str, Any
         if node.get("resource_type") in ("model", "seed"):
             metadata["dagster/row_count"] = _count(conn, node)
         if event.output_name in CHART_OUTPUTS:
-            metadata["chart"] = CHARTS[CHART_OUTPUTS[event.output_name]](conn)
+            name, chart = CHARTS[CHART_OUTPUTS[event.output_name]]
+            metadata[name] = chart(conn)
         return dg.Output(None, output_name=event.output_name, metadata=metadata)
     if isinstance(event, dg.AssetCheckResult) and not event.passed:
         node = manifest["nodes"][event.metadata["unique_id"].value]

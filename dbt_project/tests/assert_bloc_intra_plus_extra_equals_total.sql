@@ -1,9 +1,11 @@
 -- Intra-bloc + extra-bloc = total, for exports and for imports, for every bloc and
 -- year of mart_bloc_trade_annual, within 1e-6 relative to the total (the two parts
 -- are summed over different rows, so floating-point sums may differ in the last bits).
+-- The years that do not observe the bloc's intra-bloc trade leave it null: not checked.
 -- Returns the rows that break it.
 with bloc_trade as (
     select * from {{ ref('mart_bloc_trade_annual') }}
+    where is_intra_bloc_trade_observed
 ),
 
 checks as (

@@ -21,9 +21,13 @@ macro as (
     select * from {{ ref('fct_macro') }}
 ),
 
+pairs as (
+    select * from {{ ref('int_trade_pairs_compared') }}
+),
+
 comparable_pairs as (
     -- the pairs with an annual flow in both the year and the year before
-    select * from {{ ref('int_trade_pairs_compared') }}
+    select * from pairs
     where previous_year_value_usd is not null {{ in_run_years() }}
 ),
 
@@ -94,6 +98,33 @@ bloc_years as (
         bool_or(iso3 = 'USA') as has_usa_as_member,
     from members
     group by bloc_code, year
+),
+
+intra_bloc_coverage as (
+    -- The bloc's intra-bloc trade in the year's benchmark year (mart_trade_coverage: the
+    -- nearest BACI year) on the member pairs the year has a flow for, as a share of all
+    -- of it. A year of fewer reporters may not observe trade between members at all
+    -- (EU27 when only the CJK and US reports are landed): its intra-bloc figures are
+    -- null below var min_intra_bloc_trade_covered, not a false fall to 0.
+    select
+        exporters.bloc_code,
+        exporters.year,
+        coalesce(sum(benchmark.value_usd) filter (where flows.year is not null), 0)
+            / nullif(sum(benchmark.value_usd), 0) as intra_bloc_trade_share_covered,
+    from members as exporters
+    inner join members as importers
+        on exporters.bloc_code = importers.bloc_code
+        and exporters.year = importers.year
+    inner join coverage on exporters.year = coverage.year
+    inner join pairs as benchmark
+        on coverage.benchmark_year = benchmark.year
+        and exporters.iso3 = benchmark.exporter_iso3
+        and importers.iso3 = benchmark.importer_iso3
+    left join annual_flows as flows
+        on exporters.year = flows.year
+        and exporters.iso3 = flows.exporter_iso3
+        and importers.iso3 = flows.importer_iso3
+    group by exporters.bloc_code, exporters.year
 ),
 
 member_exports as (
@@ -241,6 +272,20 @@ metrics as (
     from shares
 ),
 
+observed as (
+    select
+        metrics.*,
+        intra_bloc_coverage.intra_bloc_trade_share_covered,
+        -- a bloc without trade between its members in the benchmark year misses none
+        intra_bloc_coverage.intra_bloc_trade_share_covered is null
+            or intra_bloc_coverage.intra_bloc_trade_share_covered >= {{ var('min_intra_bloc_trade_covered') }}
+            as is_intra_bloc_trade_observed,
+    from metrics
+    left join intra_bloc_coverage
+        on metrics.bloc_code = intra_bloc_coverage.bloc_code
+        and metrics.year = intra_bloc_coverage.year
+),
+
 final as (
     select
         cast(metrics.bloc_code as varchar) as bloc_code,
@@ -249,16 +294,20 @@ final as (
         cast(metrics.has_usa_as_member as boolean) as has_usa_as_member,
         cast(metrics.exports_usd as double) as exports_usd,
         cast(metrics.imports_usd as double) as imports_usd,
-        cast(metrics.intra_bloc_exports_usd as double) as intra_bloc_exports_usd,
-        cast(metrics.intra_bloc_imports_usd as double) as intra_bloc_imports_usd,
+        cast(case when metrics.is_intra_bloc_trade_observed then metrics.intra_bloc_exports_usd end as double)
+            as intra_bloc_exports_usd,
+        cast(case when metrics.is_intra_bloc_trade_observed then metrics.intra_bloc_imports_usd end as double)
+            as intra_bloc_imports_usd,
         cast(metrics.extra_bloc_exports_usd as double) as extra_bloc_exports_usd,
         cast(metrics.extra_bloc_imports_usd as double) as extra_bloc_imports_usd,
         cast(metrics.exports_to_usa_usd as double) as exports_to_usa_usd,
         cast(metrics.imports_from_usa_usd as double) as imports_from_usa_usd,
         cast(metrics.trade_balance_with_usa_usd as double) as trade_balance_with_usa_usd,
         cast(metrics.non_usa_member_exports_usd as double) as non_usa_member_exports_usd,
-        cast(metrics.intra_bloc_export_share as double) as intra_bloc_export_share,
-        cast(metrics.trade_intensity_index_intra_bloc as double) as trade_intensity_index_intra_bloc,
+        cast(case when metrics.is_intra_bloc_trade_observed then metrics.intra_bloc_export_share end as double)
+            as intra_bloc_export_share,
+        cast(case when metrics.is_intra_bloc_trade_observed then metrics.trade_intensity_index_intra_bloc end as double)
+            as trade_intensity_index_intra_bloc,
         cast(metrics.trade_intensity_index_with_usa as double) as trade_intensity_index_with_usa,
         cast(metrics.world_exports_usd as double) as world_exports_usd,
         cast(metrics.world_exports_to_usa_usd as double) as world_exports_to_usa_usd,
@@ -269,16 +318,21 @@ final as (
         cast(coverage.is_source_fallback as boolean) as is_source_fallback,
         cast(coverage.covered_reporter_count as integer) as covered_reporter_count,
         cast(coverage.world_trade_share_covered as double) as world_trade_share_covered,
+        cast(metrics.intra_bloc_trade_share_covered as double) as intra_bloc_trade_share_covered,
+        cast(metrics.is_intra_bloc_trade_observed as boolean) as is_intra_bloc_trade_observed,
         cast(like_for_like.exports_usd as double) as like_for_like_exports_usd,
         cast(previous_year.exports_usd as double) as like_for_like_exports_previous_year_usd,
         cast(like_for_like.exports_to_usa_usd as double) as like_for_like_exports_to_usa_usd,
         cast(previous_year.exports_to_usa_usd as double) as like_for_like_exports_to_usa_previous_year_usd,
-        cast(like_for_like.intra_bloc_export_share as double) as like_for_like_intra_bloc_export_share,
-        cast(previous_year.intra_bloc_export_share as double) as like_for_like_intra_bloc_export_share_previous_year,
-        cast(like_for_like.trade_intensity_index_intra_bloc as double) as like_for_like_trade_intensity_index_intra_bloc,
-        cast(previous_year.trade_intensity_index_intra_bloc as double)
+        cast(case when metrics.is_intra_bloc_trade_observed then like_for_like.intra_bloc_export_share end as double)
+            as like_for_like_intra_bloc_export_share,
+        cast(case when metrics.is_intra_bloc_trade_observed then previous_year.intra_bloc_export_share end as double)
+            as like_for_like_intra_bloc_export_share_previous_year,
+        cast(case when metrics.is_intra_bloc_trade_observed then like_for_like.trade_intensity_index_intra_bloc end as double)
+            as like_for_like_trade_intensity_index_intra_bloc,
+        cast(case when metrics.is_intra_bloc_trade_observed then previous_year.trade_intensity_index_intra_bloc end as double)
             as like_for_like_trade_intensity_index_intra_bloc_previous_year,
-    from metrics
+    from observed as metrics
     left join metrics as like_for_like
         on metrics.bloc_code = like_for_like.bloc_code
         and metrics.year = like_for_like.year
