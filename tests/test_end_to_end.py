@@ -104,7 +104,12 @@ def test_make_run_shows_a_line_per_asset_and_records_one_run(sample_build):
     assert "STEP_SUCCESS" in text and "emitted no result" not in text and "DEBUG" not in output
     with dg.DagsterInstance.from_config(str(sample_build.dagster_home)) as instance:
         [run] = instance.get_runs()
+        checks = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
     assert run.status == dg.DagsterRunStatus.SUCCESS
+    # a clean sample is green: every check ran, none failed or warned
+    evaluations = [record.event_log_entry.dagster_event.event_specific_data for record in checks.records]
+    assert len(evaluations) > 300
+    assert [e.check_name for e in evaluations if not e.passed] == []
 
 
 def test_landing_again_changes_nothing(build, sample_build, tmp_path):
