@@ -2,8 +2,9 @@
 
 Two Dagster loggers for `python -m dagster_project run` (`make run`):
 - `progress`: one line per asset materialised (with its row count), a line per check
-  that warned or failed (with a few of its failing rows), a step that failed, and the
-  summary lines the assets log with `summarise` (each source's files, dbt's counts);
+  that warned or failed (with a few of its failing rows), a step that failed, the
+  warnings the assets log, and the summary lines they log with `summarise` (each
+  source's files, dbt's counts);
 - `logfile`: every Dagster event and log line, to a file whose path the build prints.
 Runs launched from the UI use Dagster's default console logger; the instance's
 event log holds everything either way.
@@ -22,7 +23,8 @@ SUMMARY_MARK = "» "  # begins the log lines an asset writes for the console
 
 
 def summarise(log, text: str) -> None:
-    """Log a line that the progress display shows (other log lines go to the file only)."""
+    """Log a line that the progress display shows (other log lines below a warning go to
+    the file only)."""
     log.info(SUMMARY_MARK + text)
 
 
@@ -52,6 +54,8 @@ class ProgressHandler(logging.Handler):
         event = meta.get("dagster_event")
         if event is None:
             message = meta.get("orig_message", "")
+            if record.levelno >= logging.WARNING:  # its first line; the log file has it all
+                return f"! {message.splitlines()[0] if message else ''}"
             return f"  {message[len(SUMMARY_MARK) :]}" if message.startswith(SUMMARY_MARK) else None
         if event.is_step_failure:
             error = event.step_failure_data.error

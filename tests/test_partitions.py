@@ -1,6 +1,7 @@
 """Yearly partitions, the one-run build, the raw-folder sensor and the automation."""
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -101,6 +102,26 @@ def test_a_build_is_one_run_over_the_years_held(two_years_built):
     assert result.dagster_run.tags["dagster/asset_partition_range_end"] == "2022"
     checks = result.get_asset_check_evaluations()
     assert checks and all(check.passed for check in checks if check.severity == dg.AssetCheckSeverity.ERROR)
+    # each yearly model counts its rows in the run's years; a whole table, the rest
+    counts = _row_counts(result)
+    with duckdb.connect(str(two_years_built[1]), read_only=True) as conn:
+        (trade,) = conn.execute("select count(*) from marts.fct_trade where year in (2021, 2022)").fetchone()
+    assert counts["marts/fct_trade"] == {"2021": (trade, None), "2022": (trade, None)}
+    assert next(iter(counts["marts/dim_country"].values()))[0] > 0
+
+
+def _row_counts(result) -> dict[str, dict[str | None, tuple]]:
+    """Per asset and partition: the row count its materialisation shows, and its years without rows."""
+    counts = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.step_materialization_data.materialization
+        metadata = materialization.metadata
+        empty = metadata.get("years without rows")
+        counts.setdefault(materialization.asset_key.to_user_string(), {})[materialization.partition] = (
+            metadata["dagster/row_count"].value if "dagster/row_count" in metadata else None,
+            empty.value if empty else None,
+        )
+    return counts
 
 
 def _rowids_by_year(warehouse: Path, table: str = "marts.fct_trade") -> dict[int, list[int]]:
@@ -168,3 +189,22 @@ def test_a_new_year_is_landed_by_the_sensor_and_built_for_its_year_only(defs, tw
     assert years == [2021, 2022, 2023]
     published = [event.asset_key for event in rebuilt.get_asset_materialization_events()]
     assert dg.AssetKey(["serving", "published_marts"]) in published
+
+
+@pytest.mark.e2e
+def test_a_year_without_files_is_built_empty_and_says_so(defs, two_years_built):
+    """Materialising a year the raw folder holds no file of: every yearly model reports 0
+    rows and names the year, and the run warns, so an empty partition never looks like data."""
+    raw_dir, _, _, instance, _ = two_years_built
+    result = materialise(defs, instance, raw_dir, years=[2019])
+    assert result.success
+    counts = _row_counts(result)
+    assert counts["marts/fct_trade"] == {"2019": (0, "2019")}
+    assert counts["marts/mart_bloc_trade_annual"] == {"2019": (0, "2019")}
+    warnings = [
+        entry.user_message for entry in instance.all_logs(result.run_id) if entry.level >= logging.WARNING
+    ]
+    assert any(
+        message.startswith("No trade flows for 2019: those partitions are built, and empty")
+        for message in warnings
+    )

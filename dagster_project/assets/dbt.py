@@ -134,12 +134,16 @@ def dbt_asset_definitions() -> list[dg.AssetsDefinition]:
         """The year-scoped models, incremental by year: a partition (or a range) recomputes
         and replaces only its years."""
         years = partition_years(context)
-        yield from build(context, dbt, build_args(years.start, years.stop - 1))
+        yield from build(context, dbt, build_args(years.start, years.stop - 1), years)
 
     return [dbt_unpartitioned, dbt_by_year]
 
 
-def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str]) -> Iterator:
+def build(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str], years: range | None = None
+) -> Iterator:
+    """dbt's events, completed once dbt has finished; `years`: the partitions' years,
+    whose rows a yearly model's row count counts."""
     settings.export_for_dbt()
     os.environ.pop("DBT_INDIRECT_SELECTION", None)  # dbt's default, eager (see above)
     invocation = dbt.cli(args, context=context, raise_on_error=False)
@@ -148,7 +152,12 @@ def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str
     summarise(context.log, f"dbt {args[0]}: {tally(statuses)}")
     with warehouse.connect(read_only=True) as conn:
         for event in held:
-            yield _complete(event, conn, invocation.manifest)
+            yield _complete(event, conn, invocation.manifest, years)
+        if years and (empty := _years_without_rows(conn, FACT_OF_YEARS, years)):
+            context.log.warning(
+                f"No trade flows for {_spans(empty)}: those partitions are built, and empty "
+                "(the raw folder holds no file of those years)."
+            )
     if error := invocation.get_error():
         raise error
 
@@ -156,14 +165,14 @@ def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str
 CHART_OUTPUTS = {key.to_python_identifier(): key for key in CHARTS}
 
 
-def _complete(event, conn: duckdb.DuckDBPyConnection, manifest: Mapping[str, Any]):
+def _complete(event, conn: duckdb.DuckDBPyConnection, manifest: Mapping[str, Any], years: range | None):
     """A model's output with its row count (and a bloc mart's chart); a failed check
     with a sample of its failing rows (dbt stores them as a view in schema audit)."""
     if isinstance(event, dg.Output):
         node = manifest["nodes"].get(event.metadata["unique_id"].value, {})
         metadata = dict(event.metadata)
         if node.get("resource_type") in ("model", "seed"):
-            metadata["dagster/row_count"] = _count(conn, node)
+            metadata.update(_row_count(conn, node, years))
         if event.output_name in CHART_OUTPUTS:
             name, chart = CHARTS[CHART_OUTPUTS[event.output_name]]
             metadata[name] = chart(conn)
@@ -185,6 +194,54 @@ def _complete(event, conn: duckdb.DuckDBPyConnection, manifest: Mapping[str, Any
     return event
 
 
-def _count(conn: duckdb.DuckDBPyConnection, node: Mapping[str, Any]) -> int:
-    (rows,) = conn.execute(f'select count(*) from "{node["schema"]}"."{node["alias"]}"').fetchone()
-    return rows
+def _relation(node: Mapping[str, Any]) -> str:
+    return f'"{node["schema"]}"."{node["alias"]}"'
+
+
+def _has_year(conn: duckdb.DuckDBPyConnection, node: Mapping[str, Any]) -> bool:
+    query = (
+        "select 1 from information_schema.columns "
+        "where table_schema = ? and table_name = ? and column_name = 'year'"
+    )
+    return conn.execute(query, [node["schema"], node["alias"]]).fetchone() is not None
+
+
+def _row_count(conn: duckdb.DuckDBPyConnection, node: Mapping[str, Any], years: range | None) -> dict:
+    """The model's rows; for a yearly one, its rows in the partitions' years, and the
+    years among them it has no row for, so an empty year never looks like data."""
+    if years is None or not _has_year(conn, node):
+        (rows,) = conn.execute(f"select count(*) from {_relation(node)}").fetchone()
+        return {"dagster/row_count": rows}
+    counts = _rows_by_year(conn, _relation(node), years)
+    metadata = {"dagster/row_count": sum(counts.values())}
+    if empty := [year for year in years if year not in counts]:
+        metadata["years without rows"] = _spans(empty)
+    return metadata
+
+
+def _rows_by_year(conn: duckdb.DuckDBPyConnection, relation: str, years: range) -> dict[int, int]:
+    query = f"select year, count(*) from {relation} where year between ? and ? group by year"
+    return dict(conn.execute(query, [years.start, years.stop - 1]).fetchall())
+
+
+# The fact whose rows say whether a year has data at all.
+FACT_OF_YEARS = '"marts"."fct_trade"'
+
+
+def _years_without_rows(conn: duckdb.DuckDBPyConnection, relation: str, years: range) -> list[int]:
+    try:
+        counts = _rows_by_year(conn, relation, years)
+    except duckdb.CatalogException:  # a build that failed before creating it
+        return []
+    return [year for year in years if year not in counts]
+
+
+def _spans(years: list[int]) -> str:
+    """[1995, 1996, 1997, 2026] -> '1995-1997, 2026'."""
+    spans = []
+    for year in years:
+        if spans and spans[-1][1] == year - 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
