@@ -155,8 +155,8 @@ def build(
             yield _complete(event, conn, invocation.manifest, years)
         if years and (empty := _years_without_rows(conn, FACT_OF_YEARS, years)):
             context.log.warning(
-                f"No trade flows for {_spans(empty)}: those partitions are built, and empty "
-                "(the raw folder holds no file of those years)."
+                f"No trade flows for {_spans(empty)}: marts.fct_trade has no row of those years "
+                "(the raw folder holds no HS6 flow of them), so their metric marts are empty."
             )
     if error := invocation.get_error():
         raise error
