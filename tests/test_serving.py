@@ -70,7 +70,7 @@ def test_build_publishes_the_ledger_quarantine_and_check_results(sample_warehous
     # the copy is published only after every blocking check passed
     assert all(passed for _, _, passed, blocking in checks if blocking)
     parquet = published.parent / "parquet" / "check_results" / "data.parquet"
-    assert duckdb.sql(f"select count(*) from '{parquet}'").fetchone() == (len(expected),)
+    assert duckdb.sql(f"select count(*) from '{parquet}'").fetchall() == [(len(expected),)]
 
 
 @pytest.fixture
