@@ -115,6 +115,16 @@ def test_the_bloc_page_shows_china_reported_exports_to_korea(browser, site, samp
     page.close()
 
 
+def test_a_page_shows_its_sql_next_to_its_charts(browser, site):
+    page = _open(browser, f"{site}/bloc", PAGES["bloc"])
+    page.locator("header button").last.click()  # the page menu
+    page.get_by_text("Show Queries").click()
+    page.get_by_role("button", name="show-sql").nth(1).click()  # chn_kor, above the figure
+    page.get_by_text("from tradebloc.reported_totals").first.wait_for(timeout=10_000)
+    _screenshot(page, "bloc-queries.png")
+    page.close()
+
+
 def test_a_failing_page_query_fails_the_build(sample_build, npm_ready, tmp_path):
     """A copy of the project whose pages are one good query and one that reads a
     missing table: Evidence's own strict build would log the error and succeed."""
