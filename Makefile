@@ -4,8 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/dagster_home
+DASHBOARD := dashboard
+NPM_STAMP := $(DASHBOARD)/node_modules/.installed
+# the serving copy sits beside the warehouse file (TRADEBLOC_WAREHOUSE, as settings.py reads it)
+SERVING := $(abspath $(dir $(or $(TRADEBLOC_WAREHOUSE),warehouse/tradebloc.duckdb))serving)
+SERVING_FILE := tradebloc.duckdb
+# Evidence's usage statistics would wait on a network the project does not assume
+export SEND_ANONYMOUS_USAGE_STATS := no
 
-.PHONY: setup run test test-fast ui sql docs lint sample clean
+.PHONY: setup run test test-fast ui sql docs lint sample clean dashboard dashboard-dev dashboard-deps serving-link
 
 setup: $(STAMP)
 
@@ -46,9 +53,30 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## the dashboard (Evidence) as a static site in dashboard/build/, from the serving copy
+dashboard: dashboard-deps serving-link
+	cd $(DASHBOARD) && npm run --silent sources && npm run --silent build
+
+## the dashboard on http://127.0.0.1:3001, rebuilt as pages are edited
+dashboard-dev: dashboard-deps serving-link
+	cd $(DASHBOARD) && npm run --silent sources && npm run --silent dev
+
+dashboard-deps: $(NPM_STAMP)
+
+$(NPM_STAMP): $(DASHBOARD)/package-lock.json $(wildcard $(DASHBOARD)/patches/*)
+	command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm; }
+	cd $(DASHBOARD) && npm ci --no-audit --no-fund
+	touch $@
+
+# The dashboard reads the serving copy's Parquet through dashboard/serving; on a fresh
+# clone there is none yet, so build the sample first.
+serving-link:
+	test -e $(SERVING)/$(SERVING_FILE) || { echo "No serving copy in $(SERVING): building it (make run)"; $(MAKE) run; }
+	ln -sfn $(SERVING) $(DASHBOARD)/serving
+
 ## regenerate the committed sample under raw/
 sample: $(STAMP)
 	$(BIN)/python -m dagster_project.sample --out raw
 
 clean:
-	rm -rf warehouse dbt_project/target dbt_project/logs
+	rm -rf warehouse dbt_project/target dbt_project/logs $(DASHBOARD)/build $(DASHBOARD)/.evidence $(DASHBOARD)/serving

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +25,33 @@ PARQUET_LINK = "parquet"
 # Facts this large are written as Parquet partitioned by year.
 PARTITION_ROWS = 100_000
 READ_STATEMENTS = {"SELECT", "EXPLAIN"}
+# What a data-quality page needs beside the marts, in schema `quality`: the landing
+# ledger, the quarantine counted by file and reason (its raw lines stay in the
+# warehouse), and the latest result of every check (`publish(checks=...)`).
+QUALITY = {
+    "landing_ledger": "select * from warehouse.raw._landing_ledger",
+    "quarantine_by_reason": (
+        "select raw_table, source_file, reason, count(*) as row_count, min(line_number) as first_line "
+        "from warehouse.raw._quarantine group by all"
+    ),
+}
+CHECK_COLUMNS = (
+    "asset varchar, check_name varchar, status varchar, passed boolean, severity varchar, "
+    "blocking boolean, failed_row_count bigint, run_id varchar, evaluated_at timestamptz"
+)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    asset: str
+    check_name: str
+    status: str  # succeeded, failed, execution_failed, skipped, ...
+    passed: bool | None  # None where the check did not evaluate
+    severity: str | None
+    blocking: bool | None
+    failed_row_count: int | None
+    run_id: str
+    evaluated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -33,8 +61,9 @@ class Published:
     tables: dict[str, int]  # table -> rows
 
 
-def publish(warehouse: Path, serving_dir: Path) -> Published:
-    """Copy the marts into a new serving file and Parquet datasets, then swap them in."""
+def publish(warehouse: Path, serving_dir: Path, checks: Sequence[CheckResult] = ()) -> Published:
+    """Copy the marts and the quality tables into a new serving file and Parquet
+    datasets, then swap them in."""
     serving_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     staged_db = serving_dir / f".{SERVING_FILE}.{stamp}.tmp"
@@ -50,6 +79,17 @@ def publish(warehouse: Path, serving_dir: Path) -> Published:
             (counts[table],) = conn.execute(f"select count(*) from {target}").fetchone()
             by_year = counts[table] >= PARTITION_ROWS and "year" in columns
             _write_parquet(conn, target, parquet_dir / table, by_year)
+        conn.execute("create schema serving.quality")
+        for table, query in QUALITY.items():
+            conn.execute(f"create table serving.quality.{table} as {query}")
+        conn.execute(f"create table serving.quality.check_results ({CHECK_COLUMNS})")
+        if checks:
+            conn.executemany(
+                "insert into serving.quality.check_results values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [astuple(check) for check in checks],
+            )
+        for table in [*QUALITY, "check_results"]:
+            _write_parquet(conn, f"serving.quality.{table}", parquet_dir / table, by_year=False)
         conn.execute("detach serving")
     staged_db.chmod(0o444)
     os.replace(staged_db, serving_dir / SERVING_FILE)

@@ -25,6 +25,17 @@ from dagster_project import settings
 from dagster_project.run import materialise
 
 REPO_RAW = settings.REPO_ROOT / "raw"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Flags for a headless chromium on a machine with a closed network, as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SAMPLE_FIXTURES = {"sample_build", "sample_warehouse", "sample_db", "built_copy", "webserver", "serving_env"}
 
 
@@ -139,3 +150,24 @@ def readme_queries() -> list[str]:
     """The SQL examples of the README, in order: the docs must stay true to the marts."""
     readme = (settings.REPO_ROOT / "README.md").read_text(encoding="utf-8")
     return [block.split("```", 1)[0] for block in readme.split("```sql\n")[1:]]
+
+
+def require_tool(found: object, missing: str) -> None:
+    """Skip a browser test where a tool is missing and say why; fail instead where
+    TRADEBLOC_REQUIRE_BROWSER is set (CI installs the tools and sets it)."""
+    if not found:
+        if os.environ.get("TRADEBLOC_REQUIRE_BROWSER"):
+            pytest.fail(f"TRADEBLOC_REQUIRE_BROWSER is set but {missing}")
+        pytest.skip(f"{missing}; .ci/run installs it")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium, driven by Playwright (never a downloaded browser)."""
+    require_tool(CHROMIUM, "no chromium is installed (Debian package `chromium`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -45,6 +45,34 @@ def test_build_publishes_a_read_only_copy_and_parquet(sample_warehouse):
     assert (parquet / "fct_trade" / "year=2023").is_dir()
 
 
+def test_build_publishes_the_ledger_quarantine_and_check_results(sample_warehouse, defs):
+    """The data-quality tables beside the marts: the ledger as landed, the quarantine
+    counted by reason, and the latest result of every asset check of the build."""
+    published = _serving_file(sample_warehouse)
+    with (
+        duckdb.connect(str(sample_warehouse), read_only=True) as source,
+        serving.open_reader(published) as reader,
+    ):
+        for table, query in [
+            ("landing_ledger", "select count(*) from raw._landing_ledger"),
+            ("quarantine_by_reason", "select count(distinct (source_file, reason)) from raw._quarantine"),
+        ]:
+            assert reader.execute(f"select count(*) from quality.{table}").fetchone() == (
+                source.execute(query).fetchone()
+            )
+        checks = reader.execute(
+            "select asset || ':' || check_name, status, passed, blocking from quality.check_results"
+        ).fetchall()
+    expected = {
+        f"{key.asset_key.to_user_string()}:{key.name}" for key in defs.resolve_asset_graph().asset_check_keys
+    }
+    assert {name for name, *_ in checks} == expected
+    # the copy is published only after every blocking check passed
+    assert all(passed for _, _, passed, blocking in checks if blocking)
+    parquet = published.parent / "parquet" / "check_results" / "data.parquet"
+    assert duckdb.sql(f"select count(*) from '{parquet}'").fetchall() == [(len(expected),)]
+
+
 @pytest.fixture
 def reader_setup(sample_warehouse, tmp_path):
     """A copy of the built warehouse with its own serving folder."""

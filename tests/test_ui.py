@@ -5,11 +5,11 @@ The webserver opens the Dagster home the sample was built into by the command li
 newcomer opens are checked: the asset graph shows the marts, a bloc mart shows its latest
 materialisation with its chart, and its checks. Screenshots are kept under
 test-artifacts/ui/. Without chromium the test skips and says why, except where
-TRADEBLOC_REQUIRE_BROWSER is set (CI installs chromium and sets it).
+TRADEBLOC_REQUIRE_BROWSER is set (CI installs chromium and sets it): the `browser`
+fixture, tests/conftest.py.
 """
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,34 +20,9 @@ import pytest
 
 from dagster_project import settings
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = settings.REPO_ROOT / "test-artifacts" / "ui"
-# Flags for a headless chromium on a machine with a closed network, as root.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        if os.environ.get("TRADEBLOC_REQUIRE_BROWSER"):
-            pytest.fail("TRADEBLOC_REQUIRE_BROWSER is set but no chromium is installed")
-        pytest.skip("no chromium here (Debian package `chromium`); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _free_port() -> int:

@@ -1,5 +1,7 @@
 """Serving: after the marts build and pass their blocking checks, publish them for readers."""
 
+from datetime import UTC, datetime
+
 import dagster as dg
 
 from .. import serving, settings
@@ -28,9 +30,9 @@ def published_marts_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
             "the dbt build, so a build whose blocking checks fail does not publish."
         ),
     )
-    def published_marts() -> dg.MaterializeResult:
+    def published_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         config = settings.load()
-        result = serving.publish(config.warehouse, config.serving_dir)
+        result = serving.publish(config.warehouse, config.serving_dir, latest_checks(context))
         tables = [(name, f"{rows:,}") for name, rows in result.tables.items()]
         return dg.MaterializeResult(
             metadata={
@@ -41,3 +43,28 @@ def published_marts_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         )
 
     return published_marts
+
+
+def latest_checks(context: dg.AssetExecutionContext) -> list[serving.CheckResult]:
+    """The latest execution of every asset check, for the data-quality page: this run's
+    for the assets it built, an earlier run's for the others."""
+    keys = list(context.job_def.asset_layer.asset_graph.asset_check_keys)
+    records = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
+    results = []
+    for key, record in sorted(records.items(), key=lambda item: item[0].to_user_string()):
+        evaluation = record.evaluation
+        failed_rows = evaluation.metadata.get("dagster_dbt/failed_row_count") if evaluation else None
+        results.append(
+            serving.CheckResult(
+                asset=key.asset_key.to_user_string(),
+                check_name=key.name,
+                status=record.status.value.lower(),
+                passed=evaluation.passed if evaluation else None,
+                severity=evaluation.severity.value.lower() if evaluation else None,
+                blocking=evaluation.blocking if evaluation else None,
+                failed_row_count=failed_rows.value if failed_rows else None,
+                run_id=record.run_id,
+                evaluated_at=datetime.fromtimestamp(record.create_timestamp, UTC),
+            )
+        )
+    return results
