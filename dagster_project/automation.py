@@ -81,6 +81,8 @@ def run_requests(changed: dict[str, list[Path]]) -> list[dg.RunRequest]:
 
 @dg.sensor(
     name=SENSOR_NAME,
+    # Its runs' targets: without one, the daemon refuses every RunRequest it returns.
+    asset_selection=[table_key(table) for kind in SOURCE_KINDS for table in kind.tables],
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(
