@@ -6,8 +6,8 @@ copy of it, for a test that writes), and the UI test opens that Dagster home. Ev
 test that writes uses pytest's temporary folders: never the repo's raw/ or warehouse/.
 
 `make test` runs the tests on two processes (pytest-xdist); the tests that share a
-built warehouse are kept on one (group `sample`, `partitions`, `real`), so each is
-built once.
+built warehouse are kept on one (group `sample`, `partitions`, `real`, `journey`),
+so each is built once.
 """
 
 import os
@@ -36,6 +36,8 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("sample"))
         elif "two_years_built" in item.fixturenames:
             item.add_marker(pytest.mark.xdist_group("partitions"))
+        elif "journey" in item.fixturenames:  # a Dagster home and warehouse of its own, from empty
+            item.add_marker(pytest.mark.xdist_group("journey"))
         elif "real" in item.fixturenames:
             item.add_marker(pytest.mark.xdist_group("real"))
 
@@ -45,6 +47,15 @@ def pytest_collection_finish(session):
     grouped = [item for item in session.items if item.get_closest_marker("xdist_group")]
     if getattr(session.config.option, "loadgroup", False) and any("@" not in i.nodeid for i in grouped):
         raise pytest.UsageError("pytest-xdist did not group the tests sharing a warehouse (pyproject.toml)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless (tests/browser.py)."""
+    from tests.browser import chromium
+
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="session")
