@@ -6,8 +6,8 @@ copy of it, for a test that writes), and the UI test opens that Dagster home. Ev
 test that writes uses pytest's temporary folders: never the repo's raw/ or warehouse/.
 
 `make test` runs the tests on two processes (pytest-xdist); the tests that share a
-built warehouse are kept on one (group `sample`, `partitions`, `real`), so each is
-built once.
+built warehouse are kept on one (group `sample`, `partitions`, `real`, `journey`),
+so each is built once.
 """
 
 import os
@@ -25,17 +25,6 @@ from dagster_project import settings
 from dagster_project.run import materialise
 
 REPO_RAW = settings.REPO_ROOT / "raw"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# Flags for a headless chromium on a machine with a closed network, as root.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SAMPLE_FIXTURES = {"sample_build", "sample_warehouse", "sample_db", "built_copy", "webserver", "serving_env"}
 
 
@@ -47,6 +36,8 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("sample"))
         elif "two_years_built" in item.fixturenames:
             item.add_marker(pytest.mark.xdist_group("partitions"))
+        elif "journey" in item.fixturenames:  # a Dagster home and warehouse of its own, from empty
+            item.add_marker(pytest.mark.xdist_group("journey"))
         elif "real" in item.fixturenames:
             item.add_marker(pytest.mark.xdist_group("real"))
 
@@ -56,6 +47,15 @@ def pytest_collection_finish(session):
     grouped = [item for item in session.items if item.get_closest_marker("xdist_group")]
     if getattr(session.config.option, "loadgroup", False) and any("@" not in i.nodeid for i in grouped):
         raise pytest.UsageError("pytest-xdist did not group the tests sharing a warehouse (pyproject.toml)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless (tests/browser.py)."""
+    from tests.browser import chromium
+
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="session")
@@ -150,24 +150,3 @@ def readme_queries() -> list[str]:
     """The SQL examples of the README, in order: the docs must stay true to the marts."""
     readme = (settings.REPO_ROOT / "README.md").read_text(encoding="utf-8")
     return [block.split("```", 1)[0] for block in readme.split("```sql\n")[1:]]
-
-
-def require_tool(found: object, missing: str) -> None:
-    """Skip a browser test where a tool is missing and say why; fail instead where
-    TRADEBLOC_REQUIRE_BROWSER is set (CI installs the tools and sets it)."""
-    if not found:
-        if os.environ.get("TRADEBLOC_REQUIRE_BROWSER"):
-            pytest.fail(f"TRADEBLOC_REQUIRE_BROWSER is set but {missing}")
-        pytest.skip(f"{missing}; .ci/run installs it")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's headless chromium, driven by Playwright (never a downloaded browser)."""
-    require_tool(CHROMIUM, "no chromium is installed (Debian package `chromium`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()

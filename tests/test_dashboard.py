@@ -19,9 +19,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import duckdb
 import pytest
-from conftest import require_tool
 
 from dagster_project import settings
+from tests.browser import require_tool
 
 DASHBOARD = settings.REPO_ROOT / "dashboard"
 ARTIFACTS = settings.REPO_ROOT / "test-artifacts" / "dashboard"

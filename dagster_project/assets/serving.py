@@ -10,6 +10,13 @@ from . import OWNER
 from .dbt import AUTOMATION
 
 PUBLISHED = dg.AssetKey(["serving", "published_marts"])
+# Not while a mart it reads is about to be rebuilt: the marts run in a run of their own
+# (another partitioning), which Dagster does not order before this one, so it would
+# publish before them and again after them. (will_be_requested sees only the assets
+# of its own run.)
+PUBLISH_AFTER_THE_MARTS = (AUTOMATION & ~dg.AutomationCondition.any_deps_match(AUTOMATION)).with_label(
+    "eager, every year, once no mart it reads is due"
+)
 
 
 def published_marts_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
@@ -23,7 +30,7 @@ def published_marts_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         owners=[OWNER],
         deps=mart_keys,
         pool="duckdb",
-        automation_condition=AUTOMATION,
+        automation_condition=PUBLISH_AFTER_THE_MARTS,
         description=(
             "The marts published atomically to warehouse/serving/tradebloc.duckdb (read-only) and to "
             "Parquet under warehouse/serving/parquet/, for SQL users and BI tools. Runs only after "
