@@ -199,3 +199,33 @@ def test_the_yearly_tag_is_set_in_dbt_project_yml_only(nodes):
     year): no model sets tags itself."""
     for n in _models(nodes).values():
         assert "tags=" not in n["raw_code"].replace(" ", ""), n["name"]
+
+
+def test_a_yearly_models_checks_read_only_its_ancestors_among_what_yearly_files_feed(nodes):
+    """The UI's backfill builds the sets in several runs, in the asset graph's order: BACI's
+    code lists land with the yearly files, and the unpartitioned models they feed
+    (dim_product) are built in a run of their own. A check planned with a yearly model
+    must find every model it reads built, so what it reads among those must come before
+    the model in the graph (a `-- depends_on:` ref where the model does not read it)."""
+    ancestors = _ancestors(nodes)
+    yearly_sources = {
+        uid
+        for uid, n in nodes.items()
+        if n["resource_type"] == "source" and n["name"].startswith(("baci_", "comtrade_"))
+    }
+    fed_by_yearly_files = {
+        uid for uid, n in _models(nodes).items() if not _is_yearly(n) and ancestors(uid) & yearly_sources
+    }
+    assert fed_by_yearly_files  # dim_product, through BACI's product codes
+    for test in (
+        n for n in nodes.values() if n["resource_type"] == "test" and "unit_test" not in n["unique_id"]
+    ):
+        attached = _attached_model(test, nodes)
+        if attached is None or not _is_yearly(nodes[attached]):
+            continue
+        late = [
+            nodes[p]["name"]
+            for p in _parents(test)
+            if p in fed_by_yearly_files and p not in ancestors(attached)
+        ]
+        assert not late, f"{test['name']} on {nodes[attached]['name']} reads {late}, not among its ancestors"

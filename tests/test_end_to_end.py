@@ -214,9 +214,9 @@ def test_readme_metric_queries_return_what_they_say(sample_db, readme_queries):
     # 2025 observes no intra-EU pair: EU27's intra-bloc share is unknown, not 0
     same_pairs = _readme_result(sample_db, readme_queries, "as intra_share_same_pairs")
     same_pairs = {(bloc, year): row for bloc, year, *row in same_pairs}
-    assert same_pairs["EU27", 2025] == ("comtrade", 0, None, None, None)
+    assert same_pairs["EU27", 2025] == ["comtrade", 0, None, None, None]
     assert same_pairs["EU27", 2024][1] == 1 and same_pairs["EU27", 2024][2] > 0.1
-    assert same_pairs["CJK", 2025][:2] == ("comtrade", 1)
+    assert same_pairs["CJK", 2025][:2] == ["comtrade", 1]
     # BACI years: every 2024 pair is in 2025's comparison, so 2024's share is the year before's
     assert same_pairs["CJK", 2025][3] == same_pairs["CJK", 2024][2]
     exposure = _readme_result(sample_db, readme_queries, "as exposure_bn")

@@ -2,6 +2,9 @@
 -- from WITS, the additional US duties of fct_us_tariff_schedule (through the months of
 -- fct_tariff_monthly, day-weighted over the year: a 25% duty from 2025-04-03 counts
 -- 25 x 273/365), and the total. Only the US imposes additional duties here.
+-- Built after dim_product (fed by BACI's yearly files), so its hs6 relationship check
+-- finds it built in the UI's backfill (tests/test_dbt_graph.py):
+-- depends_on: {{ ref('dim_product') }}
 with base_rates as (
     select * from {{ ref('int_tariff_base_rates') }}
     where true {{ in_run_years() }}
