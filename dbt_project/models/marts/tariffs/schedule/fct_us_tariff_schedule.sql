@@ -141,7 +141,7 @@ chosen as (
     where not is_exempt
     qualify row_number() over (
         partition by exporter_iso3, statistical_code, segment_from, programme
-        order by precedence desc, rate_pct desc
+        order by precedence desc, rate_pct desc, measure_id  -- the id: the same choice every build
     ) = 1
 ),
 
@@ -200,7 +200,9 @@ statistical_line_parts as (
         {%- for authority, column in part_columns.items() %}
         coalesce(sum(part_pct) filter (where authority = '{{ authority }}'), 0) as {{ column }},
         {%- endfor %}
-        sum(part_pct) as parts_pct,
+        -- rounded: a float sum's last bits depend on the order DuckDB's threads add in,
+        -- and would make equal lines unequal (and the schedule differ between builds)
+        round(sum(part_pct), 6) as parts_pct,
         list(measure_id) filter (where dropped_by is null) as measure_ids,
         list(rule) filter (where rule is not null) as rules,
     from applied
