@@ -8,6 +8,10 @@
 -- Formulas and their sources: see the model's YAML.
 -- Built after dim_bloc, so the relationship check of bloc_code runs with the mart:
 -- depends_on: {{ ref('dim_bloc') }}
+{%- set intra_bloc_columns = [
+    'intra_bloc_exports_usd', 'intra_bloc_imports_usd', 'intra_bloc_export_share', 'trade_intensity_index_intra_bloc',
+] %}
+
 with trade as (
     select * from {{ ref('fct_trade') }}
     where true {{ in_run_years() }}
@@ -111,6 +115,9 @@ intra_bloc_coverage as (
         exporters.year,
         coalesce(sum(benchmark.value_usd) filter (where flows.year is not null), 0)
             / nullif(sum(benchmark.value_usd), 0) as intra_bloc_trade_share_covered,
+        -- a bloc without trade between its members in the benchmark year misses none
+        coalesce(intra_bloc_trade_share_covered >= {{ var('min_intra_bloc_trade_covered') }}, true)
+            as is_intra_bloc_trade_observed,
     from members as exporters
     inner join members as importers
         on exporters.bloc_code = importers.bloc_code
@@ -273,13 +280,17 @@ metrics as (
 ),
 
 observed as (
+    -- every flow set's intra-bloc figures, null where the year does not observe them
+    -- (a bloc with no row in intra_bloc_coverage has no benchmark trade inside it)
     select
-        metrics.*,
+        metrics.* replace (
+            {%- for column in intra_bloc_columns %}
+            case when coalesce(intra_bloc_coverage.is_intra_bloc_trade_observed, true)
+                then metrics.{{ column }} end as {{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        ),
         intra_bloc_coverage.intra_bloc_trade_share_covered,
-        -- a bloc without trade between its members in the benchmark year misses none
-        intra_bloc_coverage.intra_bloc_trade_share_covered is null
-            or intra_bloc_coverage.intra_bloc_trade_share_covered >= {{ var('min_intra_bloc_trade_covered') }}
-            as is_intra_bloc_trade_observed,
+        coalesce(intra_bloc_coverage.is_intra_bloc_trade_observed, true) as is_intra_bloc_trade_observed,
     from metrics
     left join intra_bloc_coverage
         on metrics.bloc_code = intra_bloc_coverage.bloc_code
@@ -294,20 +305,16 @@ final as (
         cast(metrics.has_usa_as_member as boolean) as has_usa_as_member,
         cast(metrics.exports_usd as double) as exports_usd,
         cast(metrics.imports_usd as double) as imports_usd,
-        cast(case when metrics.is_intra_bloc_trade_observed then metrics.intra_bloc_exports_usd end as double)
-            as intra_bloc_exports_usd,
-        cast(case when metrics.is_intra_bloc_trade_observed then metrics.intra_bloc_imports_usd end as double)
-            as intra_bloc_imports_usd,
+        cast(metrics.intra_bloc_exports_usd as double) as intra_bloc_exports_usd,
+        cast(metrics.intra_bloc_imports_usd as double) as intra_bloc_imports_usd,
         cast(metrics.extra_bloc_exports_usd as double) as extra_bloc_exports_usd,
         cast(metrics.extra_bloc_imports_usd as double) as extra_bloc_imports_usd,
         cast(metrics.exports_to_usa_usd as double) as exports_to_usa_usd,
         cast(metrics.imports_from_usa_usd as double) as imports_from_usa_usd,
         cast(metrics.trade_balance_with_usa_usd as double) as trade_balance_with_usa_usd,
         cast(metrics.non_usa_member_exports_usd as double) as non_usa_member_exports_usd,
-        cast(case when metrics.is_intra_bloc_trade_observed then metrics.intra_bloc_export_share end as double)
-            as intra_bloc_export_share,
-        cast(case when metrics.is_intra_bloc_trade_observed then metrics.trade_intensity_index_intra_bloc end as double)
-            as trade_intensity_index_intra_bloc,
+        cast(metrics.intra_bloc_export_share as double) as intra_bloc_export_share,
+        cast(metrics.trade_intensity_index_intra_bloc as double) as trade_intensity_index_intra_bloc,
         cast(metrics.trade_intensity_index_with_usa as double) as trade_intensity_index_with_usa,
         cast(metrics.world_exports_usd as double) as world_exports_usd,
         cast(metrics.world_exports_to_usa_usd as double) as world_exports_to_usa_usd,
@@ -324,20 +331,16 @@ final as (
         cast(previous_year.exports_usd as double) as like_for_like_exports_previous_year_usd,
         cast(like_for_like.exports_to_usa_usd as double) as like_for_like_exports_to_usa_usd,
         cast(previous_year.exports_to_usa_usd as double) as like_for_like_exports_to_usa_previous_year_usd,
-        cast(case when metrics.is_intra_bloc_trade_observed then like_for_like.intra_bloc_export_share end as double)
-            as like_for_like_intra_bloc_export_share,
-        cast(case when metrics.is_intra_bloc_trade_observed then previous_year.intra_bloc_export_share end as double)
-            as like_for_like_intra_bloc_export_share_previous_year,
-        cast(case when metrics.is_intra_bloc_trade_observed then like_for_like.trade_intensity_index_intra_bloc end as double)
-            as like_for_like_trade_intensity_index_intra_bloc,
-        cast(case when metrics.is_intra_bloc_trade_observed then previous_year.trade_intensity_index_intra_bloc end as double)
-            as like_for_like_trade_intensity_index_intra_bloc_previous_year,
+        cast(like_for_like.intra_bloc_export_share as double) as like_for_like_intra_bloc_export_share,
+        cast(previous_year.intra_bloc_export_share as double) as like_for_like_intra_bloc_export_share_previous_year,
+        cast(like_for_like.trade_intensity_index_intra_bloc as double) as like_for_like_trade_intensity_index_intra_bloc,
+        cast(previous_year.trade_intensity_index_intra_bloc as double) as like_for_like_trade_intensity_index_intra_bloc_previous_year,
     from observed as metrics
-    left join metrics as like_for_like
+    left join observed as like_for_like
         on metrics.bloc_code = like_for_like.bloc_code
         and metrics.year = like_for_like.year
         and like_for_like.flow_set = 'like_for_like'
-    left join metrics as previous_year
+    left join observed as previous_year
         on metrics.bloc_code = previous_year.bloc_code
         and metrics.year = previous_year.year
         and previous_year.flow_set = 'like_for_like_previous_year'
