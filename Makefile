@@ -26,10 +26,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m dagster_project run
 
-## the whole test suite, on two processes
+## the whole test suite, on three processes (tests/conftest.py says why and how they share)
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 3 --dist loadgroup --no-loadscope-reorder
 
 ## the inner loop: no end-to-end build, fewer property examples (under a minute)
 test-fast: $(STAMP)

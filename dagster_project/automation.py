@@ -109,7 +109,7 @@ def landing_in_flight(instance: dg.DagsterInstance) -> str | None:
     name=SENSOR_NAME,
     # Its runs' targets: without one, the daemon refuses every RunRequest it returns.
     asset_selection=LANDING_KEYS,
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=settings.sensor_interval_seconds(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(
         "Lands the files of the raw folder that are new or changed since the landing ledger saw them "
@@ -137,7 +137,7 @@ automation = dg.AutomationConditionSensorDefinition(
     "automation",
     target=dg.AssetSelection.all(),
     default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=settings.sensor_interval_seconds(),
     description="Rebuilds each dbt asset and the serving copy when what they read was updated "
     "(for the partitions updated), once nothing they read is missing or in progress.",
 )

@@ -16,6 +16,7 @@ RAW_DIR_VAR = "TRADEBLOC_RAW_DIR"
 WAREHOUSE_VAR = "TRADEBLOC_WAREHOUSE"
 MEMORY_LIMIT_VAR = "TRADEBLOC_DUCKDB_MEMORY_LIMIT"
 THREADS_VAR = "TRADEBLOC_DUCKDB_THREADS"
+SENSOR_INTERVAL_VAR = "TRADEBLOC_SENSOR_INTERVAL"
 # DuckDB's own default is 80% of RAM; a bound leaves room for Dagster, dbt and the
 # readers, and DuckDB spills to disk beyond it instead of failing.
 DEFAULT_MEMORY_LIMIT = "5GB"
@@ -59,6 +60,12 @@ def load() -> Settings:
         memory_limit=os.environ.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT,
         threads=int(os.environ.get(THREADS_VAR) or os.cpu_count() or 1),
     )
+
+
+def sensor_interval_seconds() -> int:
+    """How often the daemon's sensors look (automation.py): every 30 s unless set. Read
+    when the definitions load, in the process that runs the daemon."""
+    return int(os.environ.get(SENSOR_INTERVAL_VAR) or 30)
 
 
 def export_for_dbt() -> Settings:

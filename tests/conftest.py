@@ -5,11 +5,15 @@ into a temporary warehouse and a Dagster home of its own; the tests read it (or 
 copy of it, for a test that writes), and the UI test opens that Dagster home. Every
 test that writes uses pytest's temporary folders: never the repo's raw/ or warehouse/.
 
-`make test` runs the tests on two processes (pytest-xdist); the tests that share a
-built warehouse are kept on one (group `sample`, `partitions`, `real`, `journey`),
-so each is built once.
+`make test` runs the tests on three processes (pytest-xdist; most of the time a
+process waits on a browser, a server or a subprocess, so three keep two cores busy).
+The sample build is shared by all of them: the first to need it builds it, under a
+file lock, and the others read it. The tests of a module that sets up something of
+its own (a server, a site, a build of other raw files) stay on one process, so it is
+set up once; those groups run first, the longest first, so none is left for last.
 """
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -20,33 +24,47 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from filelock import FileLock
 
 from dagster_project import settings
 from dagster_project.run import materialise
 
 REPO_RAW = settings.REPO_ROOT / "raw"
-SAMPLE_FIXTURES = {"sample_build", "sample_warehouse", "sample_db", "built_copy", "webserver", "serving_env"}
+# The groups, by a module-scoped fixture of theirs, in the order they start: the
+# longest first (measured with `pytest --durations`).
+GROUPS = {
+    "journey": "journey",  # dagster dev, from an empty warehouse
+    "npm_ready": "dashboard",  # npm, and two Evidence builds
+    "two_years_built": "partitions",
+    "real": "real",
+    "webserver": "ui",
+}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items):
-    """Keep the tests of one built warehouse on one xdist worker."""
+    """Keep the tests sharing a module's set-up on one xdist worker, those groups first."""
     for item in items:
-        if SAMPLE_FIXTURES & set(item.fixturenames):
-            item.add_marker(pytest.mark.xdist_group("sample"))
-        elif "two_years_built" in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group("partitions"))
-        elif "journey" in item.fixturenames:  # a Dagster home and warehouse of its own, from empty
-            item.add_marker(pytest.mark.xdist_group("journey"))
-        elif "real" in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group("real"))
+        if group := next((g for fixture, g in GROUPS.items() if fixture in item.fixturenames), None):
+            item.add_marker(pytest.mark.xdist_group(group))
+    rank = {group: i for i, group in enumerate(GROUPS.values())}
+
+    def start(item) -> int:  # then the benchmark's minutes of pipeline runs, then the rest
+        return rank.get(_group(item), len(rank) + (not item.get_closest_marker("benchmark")))
+
+    items[:] = sorted(items, key=start)  # stable: the collection order within a rank
+
+
+def _group(item) -> str | None:
+    marker = item.get_closest_marker("xdist_group")
+    return marker.args[0] if marker else None
 
 
 def pytest_collection_finish(session):
     """Fail loudly where xdist no longer groups (it tags a grouped test's node id)."""
     grouped = [item for item in session.items if item.get_closest_marker("xdist_group")]
     if getattr(session.config.option, "loadgroup", False) and any("@" not in i.nodeid for i in grouped):
-        raise pytest.UsageError("pytest-xdist did not group the tests sharing a warehouse (pyproject.toml)")
+        raise pytest.UsageError("pytest-xdist did not group the tests sharing a set-up (pyproject.toml)")
 
 
 @pytest.fixture(scope="module")
@@ -106,21 +124,28 @@ class SampleBuild:
 
 @pytest.fixture(scope="session")
 def sample_build(dbt_manifest, tmp_path_factory) -> SampleBuild:
-    """The committed sample, copied to a temp raw folder and built by the command line."""
-    root = tmp_path_factory.mktemp("sample")
-    shutil.copytree(REPO_RAW, root / "raw")
-    (root / "dagster_home").mkdir()
-    shutil.copy(settings.REPO_ROOT / "dagster_home" / "dagster.yaml", root / "dagster_home")
+    """The committed sample, copied to a temp raw folder and built by the command line,
+    once for all the xdist workers (their temp folders share a parent)."""
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "sample"
     sample = SampleBuild(root / "raw", root / "warehouse" / "tradebloc.duckdb", root / "dagster_home", "")
-    done = subprocess.run(
-        [sys.executable, "-m", "dagster_project", "run"],
-        env={**os.environ, **sample.env},
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-3000:]
-    return SampleBuild(sample.raw_dir, sample.warehouse, sample.dagster_home, done.stdout)
+    printed = root / "make-run-output.txt"  # written last: the build is complete
+    with FileLock(f"{root}.lock"):
+        if not printed.exists():
+            shutil.rmtree(root, ignore_errors=True)  # a build that failed part-way
+            shutil.copytree(REPO_RAW, sample.raw_dir)
+            sample.dagster_home.mkdir()
+            shutil.copy(settings.REPO_ROOT / "dagster_home" / "dagster.yaml", sample.dagster_home)
+            done = subprocess.run(
+                [sys.executable, "-m", "dagster_project", "run"],
+                env={**os.environ, **sample.env},
+                capture_output=True,
+                text=True,
+                timeout=1200,
+            )
+            assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-3000:]
+            printed.write_text(done.stdout)
+    return dataclasses.replace(sample, output=printed.read_text())
 
 
 @pytest.fixture(scope="session")
