@@ -51,8 +51,7 @@ from .formats import Column, FileFormat, SourceKind, ident, sql_string
 
 _MIN_HEADER_MATCH = 0.5  # share of a format's columns a header must name to be that format
 _MAX_HEADER_BYTES = 1 << 20
-_TEMP = (
-    "_typed",
+_TEMP_TABLES = (
     "_records",
     "_breaks",
     "_rejected",
@@ -219,8 +218,8 @@ def _split_header(line: str, delimiter: str) -> list[str]:
 
 def parse(conn: duckdb.DuckDBPyConnection, path: Path, detected: Detected, text: Text, name: str) -> int:
     """Read the data records into `_records`, the refused ones into `_rejected`
-    (physical line, raw line, reason), and define the view `_typed`; return the
-    number of empty lines skipped."""
+    (physical line, raw line, reason), and define the view `_typed` and the table macro `_raw_lines()`;
+    return the number of empty lines skipped."""
     if text.not_utf8_line is not None:
         raise _not_utf8(name, text.not_utf8_line)
     fmt, count = detected.format, detected.field_count
@@ -286,15 +285,24 @@ def parse(conn: duckdb.DuckDBPyConnection, path: Path, detected: Detected, text:
             conn.executemany(f"insert into {table} values ({', '.join('?' * len(rows[0]))})", rows)
     values = [f"coalesce(c{p}_raw, cast(c{p} as varchar))" if p in na else f"c{p}" for p in fields]
     raw_line = f" || {sql_string(fmt.delimiter)} || ".join(_quoted(v, fmt.delimiter) for v in values)
-    select = f"{_typed_columns(detected)}, {raw_line} as _raw_line"
-    view = (  # rowid follows the file's order
-        f"select rowid + {breaks[0][1]} as _line_number, {select} from _records"
-        if len(breaks) == 1
-        else f"select _records.rowid + shift as _line_number, {select} "
+    conn.execute(f"create or replace temp view _typed as {_numbered(_typed_columns(detected), breaks)}")
+    # The raw lines, needed only for refused rows, are a table macro: DuckDB binds a view's
+    # every expression when it is created and in each query that reads it (some 20 ms
+    # for a Comtrade file's 47 columns), a macro only where it is called.
+    select = _numbered(f"{raw_line} as _raw_line", breaks)
+    conn.execute(f"create or replace temp macro _raw_lines() as table {select}")
+    return empty
+
+
+def _numbered(select: str, breaks: list[tuple[int, int]]) -> str:
+    """`select` over `_records`, with each record's physical line number (`rowid`
+    follows the file's order; `_breaks` shifts it past records spanning several lines)."""
+    if len(breaks) == 1:
+        return f"select rowid + {breaks[0][1]} as _line_number, {select} from _records"
+    return (
+        f"select _records.rowid + shift as _line_number, {select} "
         "from _records asof join _breaks on _records.rowid >= _breaks.start"
     )
-    conn.execute(f"create or replace temp view _typed as {view}")
-    return empty
 
 
 def _quoted(column: str, delimiter: str) -> str:
@@ -423,7 +431,8 @@ def judge(conn: duckdb.DuckDBPyConnection, fmt: FileFormat) -> None:
         _add_duplicates(conn, fmt)
     # The raw line is rebuilt only where a rule refused a row (usually none).
     refused_rows = (
-        "select _line_number, _raw_line, _reason from _typed join _reasons using (_line_number) union all "
+        "select _line_number, _raw_line, _reason from _raw_lines() join _reasons using (_line_number) "
+        "union all "
         if conn.execute("from _reasons limit 1").fetchone()
         else ""
     )
@@ -467,5 +476,6 @@ def _add_duplicates(conn: duckdb.DuckDBPyConnection, fmt: FileFormat) -> None:
 def drop_temporaries(conn: duckdb.DuckDBPyConnection) -> None:
     """Drop what reading and judging a file left on the connection."""
     conn.execute("drop view if exists _typed")
-    for table in _TEMP[1:]:
+    conn.execute("drop macro table if exists _raw_lines")
+    for table in _TEMP_TABLES:
         conn.execute(f"drop table if exists {table}")

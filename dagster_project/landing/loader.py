@@ -307,7 +307,7 @@ def _land_file(conn, kind, rel, path, state, present, text: Text | None = None) 
                 "anti join _refused using (_line_number)" if conn.execute("from _refused").fetchone() else ""
             )
             conn.execute(
-                "create or replace temp view good as select * exclude (_row_reason, _raw_line), "
+                "create or replace temp view good as select * exclude (_row_reason), "
                 f"{sql_string(rel)} as _source_file from _typed {refused}"
             )
             conn.execute(f"insert into raw.{fmt.table.name} by name {_projection(detected)}")
