@@ -38,14 +38,14 @@ def dbt_resource() -> DbtCliResource:
     return DbtCli(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE))
 
 
-def dbt_command(*args: str) -> list[str]:
-    """A dbt command line on this project, its profile and its target folder."""
+def dbt_command(*args: str, target_path: Path = DBT_PROJECT.target_path) -> list[str]:
+    """A dbt command line on this project, its profile and a target folder (its own)."""
     folders = ["--project-dir", "--profiles-dir"]
     return [
         str(DBT_EXECUTABLE),
         *args,
         *(part for flag in folders for part in (flag, str(settings.DBT_PROJECT_DIR))),
-        *("--target-path", str(DBT_PROJECT.target_path)),
+        *("--target-path", str(target_path)),
     ]
 
 

@@ -207,9 +207,9 @@ def test_readme_metric_queries_return_what_they_say(sample_db, readme_queries):
     # 2025 falls back to Comtrade: fewer pairs, world exports down 12%, flat like for like
     coverage = _readme_result(sample_db, readme_queries, "as world_exports_change_like_for_like")
     coverage = {row[0]: row[1:] for row in coverage}
-    assert coverage[2024][:3] == ("baci", False, 29) and coverage[2024][4] == 1.0
+    assert coverage[2024][:3] == ("baci", False, 30) and coverage[2024][4] == 1.0
     source, is_fallback, reporters, missing, world_share, world_bn, change_like_for_like = coverage[2025]
-    assert (source, is_fallback, reporters, missing) == ("comtrade", True, 28, "TWN")
+    assert (source, is_fallback, reporters, missing) == ("comtrade", True, 29, "TWN")
     assert 0.8 < world_share < 0.9 and world_bn < 0.9 * coverage[2024][5] and abs(change_like_for_like) < 0.01
     # 2025 observes no intra-EU pair: EU27's intra-bloc share is unknown, not 0
     same_pairs = _readme_result(sample_db, readme_queries, "as intra_share_same_pairs")
@@ -236,10 +236,21 @@ def test_readme_metric_queries_return_what_they_say(sample_db, readme_queries):
 
 
 def test_the_us_schedule_reproduces_the_other_exporters_cases_of_the_validation_table(sample_db):
-    # the sample's synthetic HTS has the real rates on these lines; its trade has no Hong Kong
-    # or Mexican toys, so those two cases are checked nowhere yet
-    # (its CJK lines have synthetic HTS10 codes: their cases are checked on the real HTS)
+    # the sample's synthetic HTS has the real rates on these lines, and its trade ships each
+    # case's HS6 to the US (Hong Kong's and Mexico's toys are flows the generator lists);
+    # its CJK lines have synthetic HTS10 codes: their cases are checked on the real HTS
     covered, wrong = us_tariff_cases.compare(sample_db)
     others = us_tariff_cases.case_ids("exporter_iso3 not in ('CHN', 'JPN', 'KOR')")
-    assert others - covered == {"HKG-RECIP-01", "MEX-FENT-01"}
+    assert others - covered == set()
     assert [case for case in wrong if case[0] in others] == []
+
+
+def test_the_us_schedule_is_the_same_when_built_again(sample_warehouse, built_copy, tmp_path):
+    # the sample has no tie between two measures of one programme on a line: the real
+    # HTS has, and test_real_data builds it again too
+    _, copy = built_copy
+    rows, first_rows, only_again, only_first = us_tariff_cases.build_again(
+        sample_warehouse, copy, tmp_path / "target"
+    )
+    assert rows == first_rows > 0
+    assert (only_again, only_first) == (0, 0)

@@ -127,3 +127,19 @@ def test_the_us_schedule_reproduces_every_cjk_case_of_the_validation_table(real)
     covered, wrong = us_tariff_cases.compare(conn)
     assert covered == us_tariff_cases.case_ids("exporter_iso3 in ('CHN', 'JPN', 'KOR')")
     assert len(covered) >= 25 and wrong == []
+
+
+def test_the_us_schedule_is_the_same_when_built_again(real, tmp_path):
+    # the real HTS has lines under two measures of one programme, same precedence and rate
+    # (the Section 232 auto and truck parts lists): the model breaks such ties by measure id
+    _, conn = real
+    [(first,)] = conn.execute(
+        "select file from pragma_database_list where name = current_database()"
+    ).fetchall()
+    copy = tmp_path / "tradebloc.duckdb"
+    shutil.copy(first, copy)
+    rows, first_rows, only_again, only_first = us_tariff_cases.build_again(
+        Path(first), copy, tmp_path / "target"
+    )
+    assert rows == first_rows > 0
+    assert (only_again, only_first) == (0, 0)

@@ -2,9 +2,16 @@
 total and parts, worked out from the proclamations and orders in force that day (its
 `sources` column), against marts.fct_us_tariff_schedule."""
 
+import dataclasses
+import json
+import os
+import subprocess
 from pathlib import Path
 
 import duckdb
+
+from dagster_project import settings
+from dagster_project.resources import dbt_command
 
 CASES = Path(__file__).parent / "fixtures" / "us_tariff_validation.csv"
 # the schedule's column for each expected_<part>_pct of the table
@@ -60,3 +67,30 @@ def compare(conn: duckdb.DuckDBPyConnection) -> tuple[set[str], list[tuple]]:
 def case_ids(where: str = "true") -> set[str]:
     rows = duckdb.execute(f"select case_id from read_csv('{CASES}') where {where}").fetchall()
     return {case for (case,) in rows}
+
+
+def build_again(first: Path, copy: Path, target: Path) -> tuple[int, int, int, int]:
+    """dbt rebuilds the schedule, and the tables it is built from (not the yearly trade
+    flows), in `copy`, a copy of the built warehouse `first`, with `target` as its target
+    folder. Returns the rows of each build, and the rows of each that the other lacks
+    (except all)."""
+    dbt = dataclasses.replace(settings.load(), warehouse=copy)
+    command = dbt_command(
+        "run", "--select", "+fct_us_tariff_schedule,config.materialized:table", target_path=target
+    )
+    done = subprocess.run(command, env={**os.environ, **dbt.dbt_env()}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    ran = {result["unique_id"] for result in json.loads((target / "run_results.json").read_text())["results"]}
+    assert "model.tradebloc.fct_us_tariff_schedule" in ran
+    again, first_build = "marts.fct_us_tariff_schedule", "first_build.marts.fct_us_tariff_schedule"
+    with duckdb.connect(str(copy), read_only=True) as conn:
+        conn.execute(f"attach '{first}' as first_build (read_only)")
+        return conn.execute(
+            f"""
+            select
+                (select count(*) from {again}),
+                (select count(*) from {first_build}),
+                (select count(*) from (from {again} except all from {first_build})),
+                (select count(*) from (from {first_build} except all from {again}))
+            """
+        ).fetchone()

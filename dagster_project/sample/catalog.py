@@ -24,6 +24,7 @@ class Country:
     region: str
     strengths: dict[str, float] = field(default_factory=dict)
     reports: bool = True  # reports to Comtrade (Taiwan does not)
+    listed_flows_only: bool = False  # trades only its LISTED_FLOWS, outside the gravity model
 
 
 COUNTRIES = (
@@ -253,9 +254,25 @@ COUNTRIES = (
         {"8542": 14, "8486": 3, "8471": 3},
         reports=False,
     ),
+    Country(
+        "HKG",
+        344,
+        344,
+        "HKG",
+        "China, Hong Kong SAR",
+        "",  # no WDI rows: the sample's Hong Kong is there for its toys only
+        380,
+        "East Asia & Pacific",
+        listed_flows_only=True,
+    ),
 )
 BY_ISO3 = {c.iso3: c for c in COUNTRIES}
 CJK = ("CHN", "JPN", "KOR")
+# Flows present whatever the gravity model draws. The US tariff schedule covers another
+# exporter's lines only where it ships their HS6 to the US, and two cases of the
+# validation table (tests/fixtures/us_tariff_validation.csv) are Hong Kong's and
+# Mexico's toys: HKG-RECIP-01 and MEX-FENT-01.
+LISTED_FLOWS = {("HKG", "USA", "950300"), ("MEX", "USA", "950300")}
 # Reporters with full HS6 detail against every partner, annual and monthly.
 CORE = ("CHN", "JPN", "KOR", "USA")
 

@@ -9,7 +9,7 @@ import math
 import random
 from datetime import date
 
-from .catalog import BY_ISO3, CJK, MONTHLY_YEARS, PRODUCTS, YEARS
+from .catalog import BY_ISO3, CJK, LISTED_FLOWS, MONTHLY_YEARS, PRODUCTS, YEARS
 
 SEED = "tradebloc-sample-v1"
 _SCALE = 40.0  # USD per unit of size_e^0.9 * size_i^0.8
@@ -29,7 +29,11 @@ def strength(exporter: str, hs6: str) -> float:
 
 def is_present(exporter: str, importer: str, hs6: str) -> bool:
     """Absent flows are normal: small pairs trade fewer products."""
+    if (exporter, importer, hs6) in LISTED_FLOWS:
+        return True
     e, i = BY_ISO3[exporter], BY_ISO3[importer]
+    if e.listed_flows_only or i.listed_flows_only:
+        return False
     density = 0.2 + 0.12 * math.log10(max(e.size * i.size, 1) / 1e4)
     if strength(exporter, hs6) > 1:
         density += 0.4

@@ -58,9 +58,9 @@ def parse_years(text: str) -> list[int]:
 
 def countries() -> list[tuple[int, str, str, str]]:
     """(BACI code, name, iso2, iso3), largest traders first: the sample's countries by
-    size, then the bloc members (so every bloc of the marts has its members), then
-    the others by code. Codes come from the landing's country reference, so every
-    one passes its known-code check."""
+    size (those of its gravity model), then the bloc members (so every bloc of the
+    marts has its members), then the others by code. Codes come from the landing's
+    country reference, so every one passes its known-code check."""
     known = {
         row[2]: row
         for row in reference.reference_rows()
@@ -70,7 +70,7 @@ def countries() -> list[tuple[int, str, str, str]]:
     seeds = settings.DBT_PROJECT_DIR / "seeds" / "bloc_memberships.csv"
     with seeds.open(encoding="utf-8", newline="") as handle:
         bloc_members = sorted({row["iso3"] for row in csv.DictReader(handle)})
-    by_size = [c.iso3 for c in sorted(SAMPLE_COUNTRIES, key=lambda c: -c.size)]
+    by_size = [c.iso3 for c in sorted(SAMPLE_COUNTRIES, key=lambda c: -c.size) if not c.listed_flows_only]
     others = sorted(known, key=lambda iso3: known[iso3][1])
     ordered = list(dict.fromkeys(iso3 for iso3 in [*by_size, *bloc_members, *others] if iso3 in known))
     return [(known[iso3][1], known[iso3][4], known[iso3][3], iso3) for iso3 in ordered[:COUNTRY_COUNT]]
