@@ -243,14 +243,3 @@ def test_the_us_schedule_reproduces_the_other_exporters_cases_of_the_validation_
     others = us_tariff_cases.case_ids("exporter_iso3 not in ('CHN', 'JPN', 'KOR')")
     assert others - covered == set()
     assert [case for case in wrong if case[0] in others] == []
-
-
-def test_the_us_schedule_is_the_same_when_built_again(sample_warehouse, built_copy, tmp_path):
-    # the sample has no tie between two measures of one programme on a line: the real
-    # HTS has, and test_real_data builds it again too
-    _, copy = built_copy
-    rows, first_rows, only_again, only_first = us_tariff_cases.build_again(
-        sample_warehouse, copy, tmp_path / "target"
-    )
-    assert rows == first_rows > 0
-    assert (only_again, only_first) == (0, 0)
