@@ -32,7 +32,7 @@ def test_benchmark_runs_every_phase_and_leaves_the_repo_alone(tmp_path):
         *("--growth", "1", "--data", str(tmp_path / "data"), "--work", str(tmp_path / "work")),
         *("--write-results", str(results)),
     ]
-    run = subprocess.run(command, cwd=settings.REPO_ROOT, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(command, cwd=settings.REPO_ROOT, capture_output=True, text=True, timeout=1200)
     assert run.returncode == 0, run.stdout + run.stderr
 
     lines = run.stdout.splitlines()
