@@ -136,10 +136,6 @@ def test_the_us_schedule_is_the_same_when_built_again(real, tmp_path):
     [(first,)] = conn.execute(
         "select file from pragma_database_list where name = current_database()"
     ).fetchall()
-    copy = tmp_path / "tradebloc.duckdb"
-    shutil.copy(first, copy)
-    rows, first_rows, only_again, only_first = us_tariff_cases.build_again(
-        Path(first), copy, tmp_path / "target"
-    )
+    rows, first_rows, only_again, only_first = us_tariff_cases.build_again(Path(first), tmp_path)
     assert rows == first_rows > 0
     assert (only_again, only_first) == (0, 0)

@@ -5,6 +5,7 @@ total and parts, worked out from the proclamations and orders in force that day 
 import dataclasses
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -69,11 +70,13 @@ def case_ids(where: str = "true") -> set[str]:
     return {case for (case,) in rows}
 
 
-def build_again(first: Path, copy: Path, target: Path) -> tuple[int, int, int, int]:
+def build_again(first: Path, folder: Path) -> tuple[int, int, int, int]:
     """dbt rebuilds the schedule, and the tables it is built from (not the yearly trade
-    flows), in `copy`, a copy of the built warehouse `first`, with `target` as its target
-    folder. Returns the rows of each build, and the rows of each that the other lacks
+    flows), in a copy of the built warehouse `first` made in `folder` (with dbt's target
+    folder). Returns the rows of each build, and the rows of each that the other lacks
     (except all)."""
+    copy, target = folder / first.name, folder / "target"
+    shutil.copy(first, copy)
     dbt = dataclasses.replace(settings.load(), warehouse=copy)
     command = dbt_command(
         "run", "--select", "+fct_us_tariff_schedule,config.materialized:table", target_path=target
