@@ -1,0 +1,206 @@
+"""`make spark`: the same dbt project built on Apache Spark, and every mart compared with DuckDB's.
+
+DuckDB lands the raw files (its CSV reader, reject tables, quarantine and ledger: one
+landing for both engines); `export_landed` writes each raw table to Parquet, which the
+Spark target reads as external tables (macro register_landed_sources). dbt builds every
+model and test there (`--target spark`), and `compare` checks each Spark mart, read from
+its Parquet files, against the DuckDB mart of the same raw files.
+"""
+
+import math
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .landing.formats import sql_string
+from .resources import dbt_command
+
+RAW_SCHEMA = "raw"
+MARTS_SCHEMA = "marts"
+# numbers may differ by float rounding only: Spark and DuckDB add in different orders
+RELATIVE_TOLERANCE = 1e-9
+FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
+
+
+def export_landed(conn: duckdb.DuckDBPyConnection, landed_dir: Path) -> list[str]:
+    """Write every raw table (the landed rows, the quarantine and the ledger) to
+    `landed_dir/<table>/part-0.parquet`, replacing what an earlier export wrote."""
+    tables = [
+        name
+        for (name,) in conn.execute(
+            "select table_name from information_schema.tables where table_schema = ? order by 1",
+            [RAW_SCHEMA],
+        ).fetchall()
+    ]
+    for table in tables:
+        folder = landed_dir / table
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        target = sql_string(str(folder / "part-0.parquet"))
+        conn.execute(f"copy {RAW_SCHEMA}.{table} to {target} (format parquet)")
+    return tables
+
+
+def spark_table_dir(spark_dir: Path, schema: str, table: str) -> Path:
+    """Where Spark's session catalog keeps a table's Parquet files (spark.sql.warehouse.dir)."""
+    return spark_dir / "tables" / f"{schema}.db" / table
+
+
+@dataclass(frozen=True)
+class MartComparison:
+    mart: str
+    duckdb_rows: int
+    spark_rows: int
+    unmatched_rows: int  # rows of either side with no equal row (keys and exact columns) on the other
+    numeric_differences: int  # matched rows whose float columns differ beyond the tolerance
+    max_relative_difference: float
+    column_differences: str  # columns missing on one side, or of another type
+
+    @property
+    def equal(self) -> bool:
+        return (
+            self.duckdb_rows == self.spark_rows
+            and not self.unmatched_rows
+            and not self.numeric_differences
+            and not self.column_differences
+        )
+
+
+def compare_mart(conn: duckdb.DuckDBPyConnection, mart: str, spark_files: Path) -> MartComparison:
+    """Compare marts.<mart> in the DuckDB warehouse with the Spark mart's Parquet files.
+    Rows pair up on every column that is not a float (keys, codes, names, integers,
+    dates: these must be equal), in order of the float columns where such rows repeat;
+    the float columns of paired rows must agree within RELATIVE_TOLERANCE."""
+    files = sql_string(str(spark_files / "**" / "*.parquet"))
+    conn.execute(
+        f"create or replace temp view spark_mart as "
+        f"select * from read_parquet({files}, hive_partitioning = true, union_by_name = true)"
+    )
+    duck_types = _column_types(conn, f"{MARTS_SCHEMA}.{mart}")
+    spark_types = _column_types(conn, "spark_mart")
+    column_differences = "; ".join(
+        f"{column}: {duck_types.get(column, 'missing')} in DuckDB, {spark_types.get(column, 'missing')} in Spark"
+        for column in sorted(duck_types.keys() | spark_types.keys())
+        if not _same_type(duck_types.get(column), spark_types.get(column))
+    )
+    columns = [c for c in duck_types if c in spark_types]
+    floats = [c for c in columns if duck_types[c] in FLOAT_TYPES]
+    exact = [c for c in columns if c not in floats]
+    duckdb_rows = conn.execute(f"select count(*) from {MARTS_SCHEMA}.{mart}").fetchone()[0]
+    spark_rows = conn.execute("select count(*) from spark_mart").fetchone()[0]
+
+    def numbered(relation: str) -> str:
+        order = ", ".join(f'"{c}"' for c in floats) or "1"
+        partition = ", ".join(f'"{c}"' for c in exact) or "1"
+        selected = ", ".join(f'"{c}"' for c in columns)
+        return (
+            f"select {selected}, row_number() over (partition by {partition} order by {order}) as _nth "
+            f"from {relation}"
+        )
+
+    pairs = " and ".join(f'd."{c}" is not distinct from s."{c}"' for c in [*exact, "_nth"])
+    relative = [f'abs(d."{c}" - s."{c}") / greatest(abs(d."{c}"), abs(s."{c}"), 1e-300)' for c in floats]
+    # null on one side only, or a relative difference beyond the tolerance
+    differs = (
+        " or ".join(
+            f'(d."{c}" is null) <> (s."{c}" is null) or coalesce({r}, 0) > {RELATIVE_TOLERANCE}'
+            for c, r in zip(floats, relative, strict=True)
+        )
+        or "false"
+    )
+    largest = f"greatest({', '.join(f'coalesce({r}, 0)' for r in relative)})" if relative else "0"
+    unmatched, differences, max_relative = conn.execute(
+        f"""
+        with d as ({numbered(f"{MARTS_SCHEMA}.{mart}")}), s as ({numbered("spark_mart")})
+        select
+            count(*) filter (where d._nth is null or s._nth is null),
+            count(*) filter (where d._nth is not null and s._nth is not null and ({differs})),
+            coalesce(max({largest}) filter (where d._nth is not null and s._nth is not null), 0)
+        from d full outer join s on {pairs}
+        """
+    ).fetchone()
+    return MartComparison(
+        mart, duckdb_rows, spark_rows, unmatched, differences, float(max_relative), column_differences
+    )
+
+
+def _column_types(conn: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    return {name: kind for name, kind, *_ in conn.execute(f"describe {relation}").fetchall()}
+
+
+def _same_type(duck: str | None, spark: str | None) -> bool:
+    """Whether a column has the same type on both engines. Spark writes booleans,
+    dates, integers and strings with the types DuckDB reads back as its own; a
+    DuckDB DECIMAL or HUGEINT has no exact Spark twin, so only the family must agree."""
+    if duck is None or spark is None:
+        return False
+    return duck == spark or (duck.startswith("DECIMAL") and spark.startswith("DECIMAL"))
+
+
+def compare_all(warehouse: Path, spark_dir: Path) -> list[MartComparison]:
+    """Every mart of the DuckDB warehouse against its Spark twin (a mart missing on
+    Spark counts as all its rows unmatched)."""
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        marts = [
+            name
+            for (name,) in conn.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = ? and table_type = 'BASE TABLE' order by 1",
+                [MARTS_SCHEMA],
+            ).fetchall()
+        ]
+        results = []
+        for mart in marts:
+            files = spark_table_dir(spark_dir, MARTS_SCHEMA, mart)
+            if not any(files.rglob("*.parquet")):
+                rows = conn.execute(f"select count(*) from {MARTS_SCHEMA}.{mart}").fetchone()[0]
+                results.append(MartComparison(mart, rows, 0, rows, 0, 0.0, "no Spark table"))
+                continue
+            results.append(compare_mart(conn, mart, files))
+        return results
+
+
+def render(results: list[MartComparison]) -> str:
+    """The comparison as a table, one line per mart, and a verdict."""
+    header = ("mart", "DuckDB rows", "Spark rows", "unmatched", "numbers off", "max rel. diff", "verdict")
+    rows = [
+        (
+            r.mart,
+            f"{r.duckdb_rows:,}",
+            f"{r.spark_rows:,}",
+            f"{r.unmatched_rows:,}",
+            f"{r.numeric_differences:,}",
+            f"{r.max_relative_difference:.1e}" if not math.isnan(r.max_relative_difference) else "nan",
+            "equal"
+            if r.equal
+            else "DIFFERENT" + (f" ({r.column_differences})" if r.column_differences else ""),
+        )
+        for r in results
+    ]
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    different = [r.mart for r in results if not r.equal]
+    lines.append(
+        f"\n{len(results) - len(different)} of {len(results)} marts equal on Spark and DuckDB"
+        + (f"; different: {', '.join(different)}" if different else " (floats within a relative 1e-9).")
+    )
+    return "\n".join(lines)
+
+
+def build(spark_dir: Path, warehouse: Path) -> int:
+    """Export the landed tables to Parquet, then `dbt build --target spark` every model
+    and test on a fresh Spark catalog; dbt's exit code."""
+    for stale in ("tables", "metastore_db"):
+        shutil.rmtree(spark_dir / stale, ignore_errors=True)
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        tables = export_landed(conn, spark_dir / "landed")
+    print(f"Exported {len(tables)} landed tables to {spark_dir / 'landed'}", flush=True)
+    target_path = spark_dir / "dbt-target"
+    return subprocess.call(dbt_command("build", "--target", "spark", target_path=target_path), cwd=spark_dir)
