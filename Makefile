@@ -9,10 +9,11 @@ NPM_STAMP := $(DASHBOARD)/node_modules/.installed
 # the serving copy sits beside the warehouse file (TRADEBLOC_WAREHOUSE, as settings.py reads it)
 SERVING := $(abspath $(dir $(or $(TRADEBLOC_WAREHOUSE),warehouse/tradebloc.duckdb))serving)
 SERVING_FILE := tradebloc.duckdb
+SPARK_STAMP := $(VENV)/.spark-installed
 # Evidence's usage statistics would wait on a network the project does not assume
 export SEND_ANONYMOUS_USAGE_STATS := no
 
-.PHONY: setup run test test-fast ui sql docs lint sample clean dashboard dashboard-dev dashboard-deps serving-link
+.PHONY: setup run test test-fast ui sql docs lint sample clean dashboard dashboard-dev dashboard-deps serving-link spark spark-deps
 
 setup: $(STAMP)
 
@@ -73,6 +74,19 @@ $(NPM_STAMP): $(DASHBOARD)/package-lock.json $(wildcard $(DASHBOARD)/patches/*)
 serving-link:
 	test -e $(SERVING)/$(SERVING_FILE) || { echo "No serving copy in $(SERVING): building it (make run)"; $(MAKE) run; }
 	ln -sfn $(SERVING) $(DASHBOARD)/serving
+
+## the same marts built on a local Apache Spark (dbt-spark) and compared with DuckDB's
+spark: spark-deps
+	$(BIN)/python -m dagster_project spark
+
+# Spark 4 runs on Java 17 or later: Debian's headless JRE where no java is found; PySpark
+# and dbt-spark are the `spark` extra (make test needs neither).
+spark-deps: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(STAMP)
+	command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless; }
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	touch $@
 
 ## regenerate the committed sample under raw/
 sample: $(STAMP)

@@ -1,8 +1,10 @@
-"""Command line: `python -m dagster_project prepare|run [--years 2024] [--select ...] [-v]|summary|docs`.
+"""Command line: `python -m dagster_project prepare|run [--years 2024] [--select ...]|summary|docs|spark`
+(`run` and `spark` take -v).
 
 `run` is what `make run` does: prepare the dbt manifest, materialise every asset
 through Dagster (the same assets as the UI, its runs recorded in the same Dagster
-home), then print a summary of what the warehouse holds.
+home), then print a summary of what the warehouse holds. `spark` is `make spark`
+(dagster_project/spark.py).
 """
 
 import argparse
@@ -51,6 +53,25 @@ def _materialise_all(years: list[int] | None, select: str | None, verbose: bool)
     return 1
 
 
+def _spark(verbose: bool) -> int:
+    """`make spark`: build the raw folder on DuckDB (as `make run` does), then the same
+    dbt project on a local Spark from the same landed rows, and compare every mart."""
+    from . import spark
+
+    code = _materialise_all(None, None, verbose)
+    if code:
+        return code
+    config = settings.load()
+    log_path = config.warehouse.parent / "logs" / f"spark-{datetime.now():%Y%m%d-%H%M%S}.log"
+    print(f"\nBuilding the same models on Spark in {config.spark_folder}\nFull log: {log_path}", flush=True)
+    code = spark.build(config.spark_folder, config.warehouse, log_path, verbose)
+    results = spark.compare_all(config.warehouse, config.spark_folder)
+    print(spark.render(results))
+    if code:
+        print(f"dbt build --target spark failed: see the lines above and {log_path}")
+    return code or int(not all(result.equal for result in results))
+
+
 def _dbt_docs() -> int:
     """Build the dbt docs site (with the warehouse's catalog) and serve it on port 8080."""
     prepare_dbt()
@@ -61,7 +82,7 @@ def _dbt_docs() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project")
-    parser.add_argument("command", choices=["prepare", "run", "summary", "docs"])
+    parser.add_argument("command", choices=["prepare", "run", "summary", "docs", "spark"])
     parser.add_argument(
         "--select", help="run: only these assets, in Dagster's selection syntax (e.g. 'group:landing')"
     )
@@ -72,12 +93,14 @@ def main(argv: list[str] | None = None) -> int:
         help="run: only these years' partitions (e.g. 2024 or 2021-2024) and what they feed",
     )
     args = parser.parse_args(argv)
-    if args.command in ("prepare", "run"):
+    if args.command in ("prepare", "run", "spark"):
         prepare_dbt()
     if args.command == "run":
         code = _materialise_all(args.years, args.select, args.verbose)
         print(summary.render(settings.load().warehouse))
         return code
+    if args.command == "spark":
+        return _spark(args.verbose)
     if args.command == "docs":
         return _dbt_docs()
     if args.command == "summary":

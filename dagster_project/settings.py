@@ -17,6 +17,7 @@ WAREHOUSE_VAR = "TRADEBLOC_WAREHOUSE"
 MEMORY_LIMIT_VAR = "TRADEBLOC_DUCKDB_MEMORY_LIMIT"
 THREADS_VAR = "TRADEBLOC_DUCKDB_THREADS"
 SENSOR_INTERVAL_VAR = "TRADEBLOC_SENSOR_INTERVAL"
+SPARK_DIR_VAR = "TRADEBLOC_SPARK_DIR"
 # DuckDB's own default is 80% of RAM; a bound leaves room for Dagster, dbt and the
 # readers, and DuckDB spills to disk beyond it instead of failing.
 DEFAULT_MEMORY_LIMIT = "5GB"
@@ -28,6 +29,7 @@ class Settings:
     warehouse: Path
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     threads: int = os.cpu_count() or 1
+    spark_dir: Path | None = None  # None: spark/ beside the warehouse
 
     def duckdb_config(self) -> dict[str, str | int | bool]:
         """The DuckDB settings of every connection that builds the warehouse (Python and dbt).
@@ -40,6 +42,11 @@ class Settings:
         """Where the published read-only copy and Parquet datasets live, beside the warehouse."""
         return self.warehouse.parent / "serving"
 
+    @property
+    def spark_folder(self) -> Path:
+        """Where the Spark target keeps the landed Parquet, its tables and its catalog."""
+        return self.spark_dir or self.warehouse.parent / "spark"
+
     def dbt_env(self) -> dict[str, str]:
         """The variables dbt's profiles.yml reads: absolute paths and the DuckDB settings."""
         return {
@@ -47,6 +54,7 @@ class Settings:
             WAREHOUSE_VAR: str(self.warehouse),
             MEMORY_LIMIT_VAR: self.memory_limit,
             THREADS_VAR: str(self.threads),
+            SPARK_DIR_VAR: str(self.spark_folder),
         }
 
 
@@ -59,6 +67,7 @@ def load() -> Settings:
         warehouse=warehouse.expanduser().resolve(),
         memory_limit=os.environ.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT,
         threads=int(os.environ.get(THREADS_VAR) or os.cpu_count() or 1),
+        spark_dir=Path(spark).expanduser().resolve() if (spark := os.environ.get(SPARK_DIR_VAR)) else None,
     )
 
 

@@ -8,6 +8,7 @@ its Parquet files, against the DuckDB mart of the same raw files.
 """
 
 import math
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -74,17 +75,22 @@ def compare_mart(conn: duckdb.DuckDBPyConnection, mart: str, spark_files: Path) 
     Rows pair up on every column that is not a float (keys, codes, names, integers,
     dates: these must be equal), in order of the float columns where such rows repeat;
     the float columns of paired rows must agree within RELATIVE_TOLERANCE."""
+    duck_types = _column_types(conn, f"{MARTS_SCHEMA}.{mart}")
+    # a partition column lives in the folder names (year=2023/), not in the files: its
+    # type is the table's, as Spark's catalog declares it
+    partitions = {folder.name.split("=")[0] for folder in spark_files.iterdir() if "=" in folder.name}
+    hive_types = ", ".join(f"{sql_string(c)}: {sql_string(duck_types.get(c, 'VARCHAR'))}" for c in partitions)
     files = sql_string(str(spark_files / "**" / "*.parquet"))
+    options = f"hive_partitioning = true, hive_types = {{{hive_types}}}" if partitions else "hive_partitioning = false"
     conn.execute(
         f"create or replace temp view spark_mart as "
-        f"select * from read_parquet({files}, hive_partitioning = true, union_by_name = true)"
+        f"select * from read_parquet({files}, {options}, union_by_name = true)"
     )
-    duck_types = _column_types(conn, f"{MARTS_SCHEMA}.{mart}")
     spark_types = _column_types(conn, "spark_mart")
     column_differences = "; ".join(
-        f"{column}: {duck_types.get(column, 'missing')} in DuckDB, {spark_types.get(column, 'missing')} in Spark"
+        f"{column}: {duck or 'missing'} in DuckDB, {spark or 'missing'} in Spark"
         for column in sorted(duck_types.keys() | spark_types.keys())
-        if not _same_type(duck_types.get(column), spark_types.get(column))
+        if not _same_type(duck := duck_types.get(column), spark := spark_types.get(column))
     )
     columns = [c for c in duck_types if c in spark_types]
     floats = [c for c in columns if duck_types[c] in FLOAT_TYPES]
@@ -194,13 +200,30 @@ def render(results: list[MartComparison]) -> str:
     return "\n".join(lines)
 
 
-def build(spark_dir: Path, warehouse: Path) -> int:
+# dbt's own lines worth a console line; Spark's and dbt's full output goes to the log
+CONSOLE_LINE = re.compile(r"\b(ERROR|FAIL|WARN)\b (creating|\d+)|Finished running|Done\. PASS=")
+
+
+def build(spark_dir: Path, warehouse: Path, log_path: Path, verbose: bool = False) -> int:
     """Export the landed tables to Parquet, then `dbt build --target spark` every model
-    and test on a fresh Spark catalog; dbt's exit code."""
-    for stale in ("tables", "metastore_db"):
+    and test on a fresh Spark catalog; dbt's exit code. The console gets dbt's failures
+    and summary (everything with `verbose`), the log file all of it."""
+    for stale in ("tables", "metastore_db", "dbt-target"):
         shutil.rmtree(spark_dir / stale, ignore_errors=True)
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         tables = export_landed(conn, spark_dir / "landed")
-    print(f"Exported {len(tables)} landed tables to {spark_dir / 'landed'}", flush=True)
+    print(f"Exported {len(tables)} landed tables to {spark_dir / 'landed'} as Parquet", flush=True)
     target_path = spark_dir / "dbt-target"
-    return subprocess.call(dbt_command("build", "--target", "spark", target_path=target_path), cwd=spark_dir)
+    command = dbt_command("build", "--target", "spark", "--no-use-colors", target_path=target_path)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        log_path.open("w", encoding="utf-8") as log,
+        subprocess.Popen(
+            command, cwd=spark_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ) as dbt,
+    ):
+        for line in dbt.stdout:
+            log.write(line)
+            if verbose or CONSOLE_LINE.search(line):
+                print(line.rstrip(), flush=True)
+    return dbt.returncode
