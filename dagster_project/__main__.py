@@ -10,6 +10,7 @@ home), then print a summary of what the warehouse holds. `spark` is `make spark`
 import argparse
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -54,21 +55,28 @@ def _materialise_all(years: list[int] | None, select: str | None, verbose: bool)
 
 
 def _spark(verbose: bool) -> int:
-    """`make spark`: build the raw folder on DuckDB (as `make run` does), then the same
-    dbt project on a local Spark from the same landed rows, and compare every mart."""
+    """`make spark`: build the raw folder on DuckDB (as `make run` does), then again with
+    the Spark engine (DuckDB lands into spark/landing.duckdb, dbt builds on a fresh local
+    Spark catalog from the landed rows' Parquet), and compare every mart."""
     from . import spark
 
+    os.environ[settings.ENGINE_VAR] = "duckdb"
     code = _materialise_all(None, None, verbose)
-    if code:
-        return code
-    config = settings.load()
-    log_path = config.warehouse.parent / "logs" / f"spark-{datetime.now():%Y%m%d-%H%M%S}.log"
-    print(f"\nBuilding the same models on Spark in {config.spark_folder}\nFull log: {log_path}", flush=True)
-    code = spark.build(config.spark_folder, config.warehouse, log_path, verbose)
-    results = spark.compare_all(config.warehouse, config.spark_folder)
-    print(spark.render(results))
-    if code:
-        print(f"dbt build --target spark failed: see the lines above and {log_path}")
+    duckdb_warehouse = settings.load().warehouse
+    spark_dir = settings.load().spark_folder
+    for stale in ("tables", "metastore_db"):  # a fresh catalog: the comparison is of whole builds
+        shutil.rmtree(spark_dir / stale, ignore_errors=True)
+    os.environ.update(
+        {
+            settings.ENGINE_VAR: "spark",
+            settings.WAREHOUSE_VAR: str(spark_dir / "landing.duckdb"),
+            settings.SPARK_DIR_VAR: str(spark_dir),
+        }
+    )
+    print("\nThe same build with the Spark engine:", flush=True)
+    code = _materialise_all(None, None, verbose) or code
+    results = spark.compare_all(duckdb_warehouse, spark_dir)
+    print("\nEvery mart, Spark against DuckDB:\n" + spark.render(results))
     return code or int(not all(result.equal for result in results))
 
 
@@ -97,14 +105,14 @@ def main(argv: list[str] | None = None) -> int:
         prepare_dbt()
     if args.command == "run":
         code = _materialise_all(args.years, args.select, args.verbose)
-        print(summary.render(settings.load().warehouse))
+        print(summary.render())
         return code
     if args.command == "spark":
         return _spark(args.verbose)
     if args.command == "docs":
         return _dbt_docs()
     if args.command == "summary":
-        print(summary.render(settings.load().warehouse))
+        print(summary.render())
     return 0
 
 

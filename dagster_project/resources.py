@@ -35,7 +35,8 @@ class DbtCli(DbtCliResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCli(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE))
+    """dbt on the engine TRADEBLOC_ENGINE names (profiles.yml has a target for each)."""
+    return DbtCli(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE), target=settings.load().engine)
 
 
 def dbt_command(*args: str, target_path: Path = DBT_PROJECT.target_path) -> list[str]:

@@ -61,20 +61,29 @@ class Published:
     tables: dict[str, int]  # table -> rows
 
 
-def publish(warehouse: Path, serving_dir: Path, checks: Sequence[CheckResult] = ()) -> Published:
+def publish(
+    warehouse: Path, serving_dir: Path, checks: Sequence[CheckResult] = (), spark_dir: Path | None = None
+) -> Published:
     """Copy the marts and the quality tables into a new serving file and Parquet
-    datasets, then swap them in."""
+    datasets, then swap them in. With `spark_dir` (the Spark engine), the marts are
+    Spark's tables there; the landing's quality tables are the warehouse's still."""
     serving_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     staged_db = serving_dir / f".{SERVING_FILE}.{stamp}.tmp"
     parquet_dir = serving_dir / f"parquet-{stamp}"
     with duckdb.connect() as conn:
         conn.execute(f"attach {sql_string(str(warehouse))} as warehouse (read_only)")
+        marts = "warehouse"
+        if spark_dir is not None:  # views memory.marts.<mart> over Spark's Parquet files
+            from .spark import attach_tables
+
+            attach_tables(conn, spark_dir, schemas=("marts",))
+            marts = "memory"
         conn.execute(f"attach {sql_string(str(staged_db))} as serving")
         conn.execute("create schema serving.marts")
         counts = {}
-        for table, columns in _tables(conn, "warehouse").items():
-            source, target = f"warehouse.marts.{ident(table)}", f"serving.marts.{ident(table)}"
+        for table, columns in _tables(conn, marts).items():
+            source, target = f"{marts}.marts.{ident(table)}", f"serving.marts.{ident(table)}"
             conn.execute(f"create table {target} as select * from {source}")
             (counts[table],) = conn.execute(f"select count(*) from {target}").fetchone()
             by_year = counts[table] >= PARTITION_ROWS and "year" in columns
@@ -107,13 +116,15 @@ def _write_parquet(conn: duckdb.DuckDBPyConnection, source: str, target: Path, b
 
 
 def _tables(conn, catalog: str) -> dict[str, list[str]]:
-    """The marts' tables in `catalog`, with their columns in order."""
+    """The marts' tables in `catalog` (in memory: the views over Spark's marts), with
+    their columns in order."""
+    kind = "VIEW" if catalog == "memory" else "BASE TABLE"
     rows = conn.execute(
         "select table_name, list(column_name order by ordinal_position) from information_schema.columns "
         "where table_catalog = ? and table_schema = 'marts' and table_name in (select table_name "
         "from information_schema.tables where table_catalog = ? and table_schema = 'marts' "
-        "and table_type = 'BASE TABLE') group by table_name order by table_name",
-        [catalog, catalog],
+        "and table_type = ?) group by table_name order by table_name",
+        [catalog, catalog, kind],
     ).fetchall()
     return dict(rows)
 

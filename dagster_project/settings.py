@@ -18,6 +18,10 @@ MEMORY_LIMIT_VAR = "TRADEBLOC_DUCKDB_MEMORY_LIMIT"
 THREADS_VAR = "TRADEBLOC_DUCKDB_THREADS"
 SENSOR_INTERVAL_VAR = "TRADEBLOC_SENSOR_INTERVAL"
 SPARK_DIR_VAR = "TRADEBLOC_SPARK_DIR"
+ENGINE_VAR = "TRADEBLOC_ENGINE"
+# duckdb: dbt builds the warehouse file; spark: DuckDB lands the raw files, dbt builds on
+# Spark from their Parquet export (dagster_project/spark.py, docs/scaling.md)
+ENGINES = ("duckdb", "spark")
 # DuckDB's own default is 80% of RAM; a bound leaves room for Dagster, dbt and the
 # readers, and DuckDB spills to disk beyond it instead of failing.
 DEFAULT_MEMORY_LIMIT = "5GB"
@@ -30,6 +34,7 @@ class Settings:
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     threads: int = os.cpu_count() or 1
     spark_dir: Path | None = None  # None: spark/ beside the warehouse
+    engine: str = "duckdb"
 
     def duckdb_config(self) -> dict[str, str | int | bool]:
         """The DuckDB settings of every connection that builds the warehouse (Python and dbt).
@@ -62,7 +67,11 @@ def load() -> Settings:
     """Read the environment now (not at import), so tests can point it elsewhere."""
     raw_dir = Path(os.environ.get(RAW_DIR_VAR) or REPO_ROOT / "raw")
     warehouse = Path(os.environ.get(WAREHOUSE_VAR) or REPO_ROOT / "warehouse" / "tradebloc.duckdb")
+    engine = os.environ.get(ENGINE_VAR) or "duckdb"
+    if engine not in ENGINES:
+        raise ValueError(f"{ENGINE_VAR}={engine!r}: expected one of {', '.join(ENGINES)}")
     return Settings(
+        engine=engine,
         raw_dir=raw_dir.expanduser().resolve(),
         warehouse=warehouse.expanduser().resolve(),
         memory_limit=os.environ.get(MEMORY_LIMIT_VAR) or DEFAULT_MEMORY_LIMIT,

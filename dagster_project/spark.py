@@ -1,23 +1,21 @@
-"""`make spark`: the same dbt project built on Apache Spark, and every mart compared with DuckDB's.
+"""The Spark engine (TRADEBLOC_ENGINE=spark) and `make spark`'s comparison with DuckDB.
 
-DuckDB lands the raw files (its CSV reader, reject tables, quarantine and ledger: one
-landing for both engines); `export_landed` writes each raw table to Parquet, which the
-Spark target reads as external tables (macro register_landed_sources). dbt builds every
-model and test there (`--target spark`), and `compare` checks each Spark mart, read from
-its Parquet files, against the DuckDB mart of the same raw files.
+DuckDB lands the raw files on either engine (its CSV reader, reject tables, quarantine
+and ledger: one landing); on Spark, `export_landed` writes each landed table to Parquet,
+which dbt's spark target reads as external tables (macro register_landed_sources). dbt
+builds every model and test there; DuckDB reads Spark's tables from their Parquet files
+(`attach_tables`) for the assets' metadata and the serving copy, and `compare_all`
+checks each Spark mart against the DuckDB mart of the same raw files.
 """
 
 import math
-import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from .landing.formats import sql_string
-from .resources import dbt_command
+from .landing.formats import ident, sql_string
 
 RAW_SCHEMA = "raw"
 MARTS_SCHEMA = "marts"
@@ -26,16 +24,19 @@ RELATIVE_TOLERANCE = 1e-9
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
 
 
-def export_landed(conn: duckdb.DuckDBPyConnection, landed_dir: Path) -> list[str]:
-    """Write every raw table (the landed rows, the quarantine and the ledger) to
-    `landed_dir/<table>/part-0.parquet`, replacing what an earlier export wrote."""
-    tables = [
-        name
-        for (name,) in conn.execute(
-            "select table_name from information_schema.tables where table_schema = ? order by 1",
-            [RAW_SCHEMA],
-        ).fetchall()
-    ]
+def export_landed(
+    conn: duckdb.DuckDBPyConnection, landed_dir: Path, tables: list[str] | None = None
+) -> list[str]:
+    """Write the raw tables (the landed rows, the quarantine and the ledger), or those
+    named, to `landed_dir/<table>/part-0.parquet`, replacing what an earlier export wrote."""
+    if tables is None:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "select table_name from information_schema.tables where table_schema = ? order by 1",
+                [RAW_SCHEMA],
+            ).fetchall()
+        ]
     for table in tables:
         folder = landed_dir / table
         shutil.rmtree(folder, ignore_errors=True)
@@ -48,6 +49,34 @@ def export_landed(conn: duckdb.DuckDBPyConnection, landed_dir: Path) -> list[str
 def spark_table_dir(spark_dir: Path, schema: str, table: str) -> Path:
     """Where Spark's session catalog keeps a table's Parquet files (spark.sql.warehouse.dir)."""
     return spark_dir / "tables" / f"{schema}.db" / table
+
+
+def parquet_scan(folder: Path, types: dict[str, str] | None = None) -> str:
+    """A query of a Spark table's Parquet files. A partition column lives in the folder
+    names (year=2023/), not in the files: `types` gives its type (DuckDB guesses otherwise)."""
+    partitions = {part.name.split("=")[0] for part in folder.iterdir() if "=" in part.name}
+    typed = ", ".join(f"{sql_string(c)}: {sql_string(types[c])}" for c in partitions if types and c in types)
+    options = (
+        f"hive_partitioning = true, hive_types = {{{typed}}}"
+        if typed
+        else f"hive_partitioning = {bool(partitions)}"
+    )
+    files = sql_string(str(folder / "**" / "*.parquet"))
+    return f"select * from read_parquet({files}, {options}, union_by_name = true)"
+
+
+def attach_tables(
+    conn: duckdb.DuckDBPyConnection, spark_dir: Path, schemas: tuple[str, ...] | None = None
+) -> None:
+    """Views `<schema>.<table>` in `conn` over every table Spark built (or those of
+    `schemas`): what a DuckDB reader of the warehouse reads, read from Spark's files."""
+    for folder in sorted((spark_dir / "tables").glob("*.db/*")):
+        schema = folder.parent.name.removesuffix(".db")
+        if (schemas is None or schema in schemas) and any(folder.rglob("*.parquet")):
+            conn.execute(f"create schema if not exists {ident(schema)}")
+            conn.execute(
+                f"create or replace view {ident(schema)}.{ident(folder.name)} as {parquet_scan(folder)}"
+            )
 
 
 @dataclass(frozen=True)
@@ -76,16 +105,7 @@ def compare_mart(conn: duckdb.DuckDBPyConnection, mart: str, spark_files: Path) 
     dates: these must be equal), in order of the float columns where such rows repeat;
     the float columns of paired rows must agree within RELATIVE_TOLERANCE."""
     duck_types = _column_types(conn, f"{MARTS_SCHEMA}.{mart}")
-    # a partition column lives in the folder names (year=2023/), not in the files: its
-    # type is the table's, as Spark's catalog declares it
-    partitions = {folder.name.split("=")[0] for folder in spark_files.iterdir() if "=" in folder.name}
-    hive_types = ", ".join(f"{sql_string(c)}: {sql_string(duck_types.get(c, 'VARCHAR'))}" for c in partitions)
-    files = sql_string(str(spark_files / "**" / "*.parquet"))
-    options = f"hive_partitioning = true, hive_types = {{{hive_types}}}" if partitions else "hive_partitioning = false"
-    conn.execute(
-        f"create or replace temp view spark_mart as "
-        f"select * from read_parquet({files}, {options}, union_by_name = true)"
-    )
+    conn.execute(f"create or replace temp view spark_mart as {parquet_scan(spark_files, duck_types)}")
     spark_types = _column_types(conn, "spark_mart")
     column_differences = "; ".join(
         f"{column}: {duck or 'missing'} in DuckDB, {spark or 'missing'} in Spark"
@@ -198,32 +218,3 @@ def render(results: list[MartComparison]) -> str:
         + (f"; different: {', '.join(different)}" if different else " (floats within a relative 1e-9).")
     )
     return "\n".join(lines)
-
-
-# dbt's own lines worth a console line; Spark's and dbt's full output goes to the log
-CONSOLE_LINE = re.compile(r"\b(ERROR|FAIL|WARN)\b (creating|\d+)|Finished running|Done\. PASS=")
-
-
-def build(spark_dir: Path, warehouse: Path, log_path: Path, verbose: bool = False) -> int:
-    """Export the landed tables to Parquet, then `dbt build --target spark` every model
-    and test on a fresh Spark catalog; dbt's exit code. The console gets dbt's failures
-    and summary (everything with `verbose`), the log file all of it."""
-    for stale in ("tables", "metastore_db", "dbt-target"):
-        shutil.rmtree(spark_dir / stale, ignore_errors=True)
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        tables = export_landed(conn, spark_dir / "landed")
-    print(f"Exported {len(tables)} landed tables to {spark_dir / 'landed'} as Parquet", flush=True)
-    target_path = spark_dir / "dbt-target"
-    command = dbt_command("build", "--target", "spark", "--no-use-colors", target_path=target_path)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        log_path.open("w", encoding="utf-8") as log,
-        subprocess.Popen(
-            command, cwd=spark_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        ) as dbt,
-    ):
-        for line in dbt.stdout:
-            log.write(line)
-            if verbose or CONSOLE_LINE.search(line):
-                print(line.rstrip(), flush=True)
-    return dbt.returncode

@@ -1,15 +1,18 @@
 """A short text summary of the warehouse: what was landed and quarantined, where the
 landed trade rows went (read from the marts that count them), and the marts."""
 
-from pathlib import Path
-
 import duckdb
 
+from . import settings
+from .warehouse import read_models
 
-def render(warehouse: Path) -> str:
+
+def render() -> str:
+    """The summary of the warehouse the settings name (on Spark: of its landing and Spark's tables)."""
+    warehouse = settings.load().warehouse
     if not warehouse.exists():
         return f"No warehouse at {warehouse} yet."
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with read_models() as conn:
         lines = [f"Warehouse: {warehouse}", "", "Landed files (current state per source):"]
         lines += _table(
             conn,

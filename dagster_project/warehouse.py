@@ -5,6 +5,7 @@ import re
 import duckdb
 
 from . import settings
+from .landing.formats import ident, sql_string
 
 
 class WarehouseUnavailable(Exception):
@@ -26,6 +27,25 @@ def connect(read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise WarehouseUnavailable(f"{path}: cannot create the warehouse folder: {error}") from error
     except duckdb.IOException as error:
         raise WarehouseUnavailable(explain_open_error(path, error)) from error
+
+
+def read_models() -> duckdb.DuckDBPyConnection:
+    """A read-only view of the raw tables and what dbt built: the warehouse on the DuckDB
+    engine; on the Spark engine, an in-memory DuckDB whose views read Spark's Parquet
+    tables and the warehouse's raw tables (the landing's)."""
+    config = settings.load()
+    if config.engine == "duckdb":
+        return connect(read_only=True)
+    from .spark import attach_tables
+
+    conn = duckdb.connect(config=config.duckdb_config())
+    attach_tables(conn, config.spark_folder)
+    conn.execute(f"attach {sql_string(str(config.warehouse))} as landing (read_only)")
+    conn.execute("create schema if not exists raw")
+    landed = "select table_name from information_schema.tables where table_catalog = ? and table_schema = ?"
+    for (table,) in conn.execute(landed, ["landing", "raw"]).fetchall():
+        conn.execute(f"create view raw.{ident(table)} as select * from landing.raw.{ident(table)}")
+    return conn
 
 
 def explain_open_error(path, error: Exception) -> str:

@@ -6,7 +6,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project import spark
+from dagster_project import serving, settings, spark
+from dagster_project import warehouse as warehouse_module
 
 
 @pytest.fixture
@@ -17,7 +18,10 @@ def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
         "create table raw.comtrade_flows as select range as id, 'file.csv' as _source_file from range(5)"
     )
     conn.execute("create table raw._landing_ledger as select 'file.csv' as path, 5 as rows_landed")
-    conn.execute("create table raw._quarantine (path varchar, line bigint, reason varchar)")
+    conn.execute(
+        "create table raw._quarantine "
+        "(raw_table varchar, source_file varchar, line_number bigint, reason varchar)"
+    )
     conn.execute(
         "create table marts.m as select * from (values "
         "(2023, 'CHN', 1, 1.5::double, date '2023-01-01', true), "
@@ -110,3 +114,40 @@ def test_the_report_names_each_mart_and_its_verdict(warehouse, tmp_path):
     report = spark.render(results)
     assert "0 of 2 marts equal on Spark and DuckDB; different: m, other" in report
     assert report.splitlines()[2].split()[:4] == ["m", "4", "3", "1"]
+
+
+@pytest.fixture
+def spark_engine(warehouse, tmp_path, monkeypatch) -> Path:
+    """The Spark engine's folders, as a build leaves them: the landing warehouse (raw.*)
+    and Spark's tables as Parquet (here: marts.m, partitioned by year)."""
+    spark_dir = tmp_path / "spark"
+    (spark_dir / "tables" / "marts.db").mkdir(parents=True)
+    spark_mart(warehouse, spark_dir / "tables" / "marts.db" / "m", "select * from marts.m")
+    warehouse.execute("drop table marts.m")  # on Spark, the marts are Spark's only
+    warehouse.close()
+    monkeypatch.setenv(settings.ENGINE_VAR, "spark")
+    monkeypatch.setenv(settings.WAREHOUSE_VAR, str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv(settings.SPARK_DIR_VAR, str(spark_dir))
+    return spark_dir
+
+
+def test_on_spark_readers_see_spark_marts_and_the_landed_tables(spark_engine):
+    with warehouse_module.read_models() as conn:
+        assert conn.execute("select count(*), count(distinct year) from marts.m").fetchone() == (4, 2)
+        assert conn.execute("select count(*) from raw.comtrade_flows").fetchone() == (5,)
+        assert conn.execute("select sum(year) from marts.m").fetchone() == (2023 * 2 + 2024 * 2,)
+
+
+def test_on_spark_the_serving_copy_publishes_spark_marts(spark_engine, tmp_path):
+    config = settings.load()
+    published = serving.publish(config.warehouse, tmp_path / "serving", spark_dir=spark_engine)
+    assert published.tables == {"m": 4}
+    with serving.open_reader(published.database) as conn:
+        assert conn.execute("select count(*) from marts.m where iso3 = 'CHN'").fetchone() == (3,)
+        assert conn.execute("select count(*) from quality.landing_ledger").fetchone() == (1,)
+
+
+def test_an_unknown_engine_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv(settings.ENGINE_VAR, "postgres")
+    with pytest.raises(ValueError, match="TRADEBLOC_ENGINE='postgres': expected one of duckdb, spark"):
+        settings.load()

@@ -155,7 +155,7 @@ def build(
     held = list(invocation.stream())
     statuses = Counter(result["status"] for result in invocation.get_artifact("run_results.json")["results"])
     summarise(context.log, f"dbt {args[0]}: {tally(statuses)}")
-    with warehouse.connect(read_only=True) as conn:
+    with warehouse.read_models() as conn:
         for event in held:
             yield _complete(event, conn, invocation.manifest, years)
         if years and (empty := _years_without_rows(conn, FACT_OF_YEARS, years)):
@@ -180,7 +180,7 @@ def tests_reading_unbuilt_models(context: dg.AssetExecutionContext) -> list[str]
     config = settings.load()
     built = set()
     if config.warehouse.exists():
-        with warehouse.connect(read_only=True) as conn:
+        with warehouse.read_models() as conn:
             built = {uid for row in conn.execute(EXISTING).fetchall() if (uid := relations.get(row))}
     unbuilt = []
     for node in nodes.values():

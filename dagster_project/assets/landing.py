@@ -4,10 +4,10 @@ from collections import Counter
 
 import dagster as dg
 
-from .. import settings, warehouse
+from .. import settings, spark, warehouse
 from ..landing import SOURCE_KINDS, reference
 from ..landing.formats import RawTable, SourceKind
-from ..landing.loader import land_source
+from ..landing.loader import LEDGER, QUARANTINE, land_source
 from ..progress import summarise, tally
 from . import OWNER
 from .partitions import ONE_RUN_PER_RANGE, YEARLY, YEARLY_KINDS, partition_years
@@ -39,6 +39,7 @@ class LandingConfig(dg.Config):
 def reference_country_codes() -> dg.MaterializeResult:
     with warehouse.connect() as conn:
         rows = reference.refresh(conn)
+        export_for_spark(conn, [REFERENCE_KEY.path[-1]], with_ledger=False)
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})
 
 
@@ -89,6 +90,7 @@ def landing_asset(kind: SourceKind) -> dg.AssetsDefinition:
         years = partition_years(context) if yearly else None
         with warehouse.connect() as conn:
             report = land_source(conn, kind, raw_dir, prune_missing=config.prune_missing, years=years)
+            export_for_spark(conn, [table.name for table in kind.tables])
             for table in kind.tables:
                 files = [f for f in report.files if f.raw_table in (table.name, None)]
                 (row_count,) = conn.execute(f"select count(*) from raw.{table.name}").fetchone()
@@ -120,6 +122,15 @@ def landing_asset(kind: SourceKind) -> dg.AssetsDefinition:
         )
 
     return _land
+
+
+def export_for_spark(conn, tables: list[str], with_ledger: bool = True) -> None:
+    """On the Spark engine, the landed tables (and the ledger and quarantine, which a
+    landing of files writes) go on to Parquet for Spark to read; DuckDB stays the one landing."""
+    config = settings.load()
+    if config.engine == "spark":
+        ledgers = [name.removeprefix("raw.") for name in (LEDGER, QUARANTINE)] if with_ledger else []
+        spark.export_landed(conn, config.spark_folder / "landed", [*tables, *ledgers])
 
 
 def _files_table(files) -> str:

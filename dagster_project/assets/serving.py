@@ -39,7 +39,8 @@ def published_marts_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
     )
     def published_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         config = settings.load()
-        result = serving.publish(config.warehouse, config.serving_dir, latest_checks(context))
+        spark_dir = config.spark_folder if config.engine == "spark" else None
+        result = serving.publish(config.warehouse, config.serving_dir, latest_checks(context), spark_dir)
         tables = [(name, f"{rows:,}") for name, rows in result.tables.items()]
         return dg.MaterializeResult(
             metadata={
