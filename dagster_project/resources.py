@@ -35,8 +35,12 @@ class DbtCli(DbtCliResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    """dbt on the engine TRADEBLOC_ENGINE names (profiles.yml has a target for each)."""
-    return DbtCli(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE), target=settings.load().engine)
+    """dbt on the engine TRADEBLOC_ENGINE names (profiles.yml has a target for each).
+    DuckDB's is the profile's default, and goes unnamed: a `--target` the manifest's
+    parse (prepare_dbt) did not have would cost every dbt step a full re-parse."""
+    engine = settings.load().engine
+    target = None if engine == "duckdb" else engine
+    return DbtCli(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE), target=target)
 
 
 def dbt_command(*args: str, target_path: Path = DBT_PROJECT.target_path) -> list[str]:
