@@ -202,7 +202,8 @@ def _complete(event, conn: duckdb.DuckDBPyConnection, manifest: Mapping[str, Any
     if isinstance(event, dg.Output):
         node = manifest["nodes"].get(event.metadata["unique_id"].value, {})
         metadata = dict(event.metadata)
-        if node.get("resource_type") in ("model", "seed"):
+        # (on Spark, a view has no files for DuckDB to count: it goes without)
+        if node.get("resource_type") in ("model", "seed") and _exists(conn, node):
             metadata.update(_row_count(conn, node, years))
         if event.output_name in CHART_OUTPUTS:
             name, chart = CHARTS[CHART_OUTPUTS[event.output_name]]
@@ -227,6 +228,11 @@ def _complete(event, conn: duckdb.DuckDBPyConnection, manifest: Mapping[str, Any
 
 def _relation(node: Mapping[str, Any]) -> str:
     return f'"{node["schema"]}"."{node["alias"]}"'
+
+
+def _exists(conn: duckdb.DuckDBPyConnection, node: Mapping[str, Any]) -> bool:
+    query = "select 1 from information_schema.tables where table_schema = ? and table_name = ?"
+    return conn.execute(query, [node["schema"], node["alias"]]).fetchone() is not None
 
 
 def _has_year(conn: duckdb.DuckDBPyConnection, node: Mapping[str, Any]) -> bool:
