@@ -45,6 +45,6 @@
             when coalesce("motCode", 0) != 0 then 'breakdown by mode of transport'
         end as excluded_as,
         _source_file as source_file,
-        _line_number as source_line_number,
+        _line_number as source_line_number
     from {{ relation }}
 {% endmacro %}

@@ -33,7 +33,7 @@ missing_reported as (
         reported.year,
         case when in_fct_reported.iso3 is not null
             then 'in fct_trade_reported only (no HS6 export or import between two countries)'
-        end as note,
+        end as note
     from reported
     left join countries using (reporter_code)
     left join in_fct on countries.iso3 = in_fct.iso3 and reported.year = in_fct.year
@@ -60,7 +60,7 @@ core_years as (
 missing_core as (
     select
         'core year without annual flows' as source, core.reporter_code, core.iso3, covered_years.year,
-        cast(null as varchar) as note,
+        cast(null as string) as note
     from core
     cross join covered_years
     left join core_years on core.iso3 = core_years.iso3 and covered_years.year = core_years.year

@@ -30,7 +30,7 @@ special_rates as (
     select
         hts8,
         unnest(regexp_extract_all(special_rate_text, '(Free|[0-9]+(?:\.[0-9]+)?%)\s*\(([^)]*)\)', 1)) as rate_text,
-        unnest(regexp_extract_all(special_rate_text, '(Free|[0-9]+(?:\.[0-9]+)?%)\s*\(([^)]*)\)', 2)) as programmes,
+        unnest(regexp_extract_all(special_rate_text, '(Free|[0-9]+(?:\.[0-9]+)?%)\s*\(([^)]*)\)', 2)) as programmes
     from hts8_lines
     where special_rate_text is not null
 ),
@@ -39,7 +39,7 @@ programme_rates as (
     select
         hts8,
         trim(unnest(string_split(programmes, ','))) as program_code,
-        case when rate_text = 'Free' then 0.0 else cast(rtrim(rate_text, '%') as double) end as rate_pct,
+        case when rate_text = 'Free' then 0.0 else cast(rtrim(rate_text, '%') as double) end as rate_pct
     from special_rates
 ),
 
@@ -49,7 +49,7 @@ partner_base_rates as (
         programme_rates.hts8,
         programs.partner_iso3,
         min(programme_rates.rate_pct) as rate_pct,
-        min(programs.agreement) as agreement,
+        min(programs.agreement) as agreement
     from programme_rates
     inner join {{ ref('us_trade_agreement_programs') }} as programs
         on programme_rates.program_code = programs.program_code
@@ -59,7 +59,7 @@ partner_base_rates as (
 agreement_rates as (
     select
         hts8,
-        list({'partner_iso3': partner_iso3, 'rate_pct': rate_pct, 'agreement': agreement}) as agreement_rates,
+        list({'partner_iso3': partner_iso3, 'rate_pct': rate_pct, 'agreement': agreement}) as agreement_rates
     from partner_base_rates
     group by hts8
 ),
@@ -72,7 +72,7 @@ final as (
         coalesce(hts8_lines.general_ad_valorem_pct, 0) as mfn_rate_pct,
         coalesce(hts8_lines.general_has_specific, false) as has_specific_duty,
         count(*) over (partition by statistical_lines.hts8) as statistical_lines,
-        coalesce(agreement_rates.agreement_rates, []) as agreement_rates,
+        coalesce(agreement_rates.agreement_rates, []) as agreement_rates
     from statistical_lines
     inner join hts8_lines on statistical_lines.hts8 = hts8_lines.hts8
     left join agreement_rates on statistical_lines.hts8 = agreement_rates.hts8

@@ -34,7 +34,7 @@ comtrade_outcomes as (
             when length(comtrade.hs_code) != 6 then 'fct_trade_reported: not HS6'
             else 'fct_trade_reported and fct_trade'
         end as outcome,
-        comtrade.value_usd,
+        comtrade.value_usd
     from comtrade
 ),
 
@@ -48,7 +48,7 @@ baci_outcomes as (
                 then 'country code unresolved'
             else 'fct_trade'
         end as outcome,
-        baci.value_usd,
+        baci.value_usd
     from baci
 ),
 
@@ -58,7 +58,7 @@ final as (
         cast(year as integer) as year,
         outcome,
         cast(count(*) as bigint) as row_count,
-        sum(value_usd) as value_usd,
+        sum(value_usd) as value_usd
     from (select * from comtrade_outcomes union all select * from baci_outcomes)
     group by all
 )

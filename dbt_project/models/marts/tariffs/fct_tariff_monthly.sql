@@ -16,7 +16,7 @@ months as (
         cast(month_start as date) as month_start,
         last_day(month_start) as month_end,
         cast(year(month_start) as integer) as year,
-        cast(month(month_start) as integer) as month,
+        cast(month(month_start) as integer) as month
     from range(date '2018-01-01', make_date({{ var('last_year') }} + 1, 1, 1), interval 1 month) as months(month_start)
     where year(month_start) in (select year from trade_years)
 ),
@@ -34,7 +34,7 @@ line_months as (
                 - greatest(schedule.valid_from, months.month_start) + 1)
             * (schedule.total_rate_pct - schedule.base_rate_pct)
         ) as additional_rate_days,
-        {{ comma_list_union('schedule.measure_ids') }} as measure_ids,
+        {{ comma_list_union('schedule.measure_ids') }} as measure_ids
     from schedule
     inner join months
         on schedule.valid_from <= months.month_end
@@ -44,7 +44,7 @@ line_months as (
 
 final as (
     select
-        year || '-' || lpad(cast(month as varchar), 2, '0') as period_key,
+        year || '-' || lpad(cast(month as string), 2, '0') as period_key,
         year,
         month,
         'USA' as importer_iso3,
@@ -52,7 +52,7 @@ final as (
         hs6,
         round(sum(additional_rate_days) / (count(*) * any_value(days_in_month)), 6) as additional_rate_pct,
         count(*) filter (where additional_rate_days > 0) / count(*) as share_of_lines_with_additional_duty,
-        {{ comma_list_union('measure_ids') }} as measure_ids,
+        {{ comma_list_union('measure_ids') }} as measure_ids
     from line_months
     group by year, month, exporter_iso3, hs6
     having sum(additional_rate_days) > 0

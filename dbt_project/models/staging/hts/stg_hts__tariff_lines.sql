@@ -20,7 +20,7 @@ renamed as (
         column2_ad_valorem_pct,
         column2_has_specific,
         "Additional Duties" as additional_duties_text,
-        _source_file as source_file,
+        _source_file as source_file
     from source
     where "HTS Number" is not null
 ),
@@ -50,7 +50,7 @@ inherited as (
         coalesce(renamed.column2_rate_text, parents.column2_rate_text) as column2_rate_text,
         coalesce(renamed.column2_ad_valorem_pct, parents.column2_ad_valorem_pct) as column2_ad_valorem_pct,
         renamed.additional_duties_text,
-        renamed.source_file,
+        renamed.source_file
     from renamed
     left join parents
         on length(renamed.hts_digits) = 10

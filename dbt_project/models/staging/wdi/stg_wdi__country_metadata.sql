@@ -11,7 +11,7 @@ renamed as (
         "SpecialNotes" as special_notes,
         -- WDI leaves Region empty for aggregates (WLD, EAS, HIC, ...)
         "Region" is null as is_aggregate,
-        _source_file as source_file,
+        _source_file as source_file
     from source
     qualify row_number() over (partition by "Country Code" order by _source_file desc) = 1
 )

@@ -14,7 +14,7 @@ renamed as (
         "Max_Rate" as max_rate_pct,
         "TotalNoOfLines" as tariff_line_count,
         "Nbr_Free_Lines" as duty_free_line_count,
-        _source_file as source_file,
+        _source_file as source_file
     from source
 )
 

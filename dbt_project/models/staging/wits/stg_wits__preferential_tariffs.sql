@@ -14,7 +14,7 @@ renamed as (
         "Min_Rate" as min_rate_pct,
         "Max_Rate" as max_rate_pct,
         "TotalNoOfLines" as tariff_line_count,
-        _source_file as source_file,
+        _source_file as source_file
     from source
 )
 
