@@ -41,10 +41,15 @@ missing_reported as (
     where in_fct.iso3 is null {{ in_run_years('reported.year') }}
 ),
 
-covered_years as (
-    select unnest(range(min(year), max(year) + 1)) as year
+covered_range as (
+    select min(year) as first_year, max(year) as last_year
     from {{ ref('fct_trade') }}
     where period_type = 'annual'
+),
+
+covered_years as (
+    select {{ unnest_list(integer_series('first_year', 'last_year')) }} as year
+    from covered_range
 ),
 
 core as (

@@ -58,10 +58,7 @@ universe as (
 with_mfn as (
     select universe.*, mfn.tariff_year, mfn.mfn_rate_pct
     from universe
-    asof inner join mfn
-        on universe.importer_iso3 = mfn.importer_iso3
-        and universe.hs6 = mfn.hs6
-        and universe.year >= mfn.tariff_year
+    {{ asof_inner_join('universe', 'year', 'mfn', 'mfn', 'tariff_year', ['importer_iso3', 'hs6']) }}
 ),
 
 final as (

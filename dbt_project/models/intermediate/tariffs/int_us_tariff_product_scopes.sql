@@ -59,7 +59,7 @@ final as (
         union all select * from derivatives
         union all select * from named_lists
     )
-    where regexp_full_match(hts_prefix, '[0-9]{2,10}')
+    where {{ regex_full_match('hts_prefix', '[0-9]{2,10}') }}
     group by scope_id, hts_prefix
 )
 

@@ -1,11 +1,11 @@
 -- Annual and monthly periods over the years the sources can cover.
 with years as (
-    select cast(range as integer) as year
-    from range({{ var('first_year') }}, {{ var('last_year') }} + 1)
+    select cast(n as integer) as year
+    from range({{ var('first_year') }}, {{ var('last_year') }} + 1) as years(n)
 ),
 
 months as (
-    select cast(range as integer) as month from range(1, 13)
+    select cast(n as integer) as month from range(1, 13) as months(n)
 ),
 
 annual as (
@@ -33,7 +33,7 @@ monthly as (
 final as (
     select
         *,
-        cast(datediff('day', period_start_date, period_end_date) + 1 as integer) as days_in_period
+        cast({{ dbt.datediff('period_start_date', 'period_end_date', 'day') }} + 1 as integer) as days_in_period
     from (select * from annual union all select * from monthly)
 )
 

@@ -20,7 +20,7 @@ with_sector as (
         products.hs6,
         max_by(sectors.sector, length(sectors.hs_prefix)) as sector
     from products
-    left join sectors on starts_with(products.hs6, sectors.hs_prefix)
+    left join sectors on {{ starts_with('products.hs6', 'sectors.hs_prefix') }}
     group by products.hs6
 ),
 

@@ -41,7 +41,7 @@ reporter_counts as (
         count(*) filter (where is_covered) as covered_reporter_count,
         count(*) filter (where is_covered_previous_year) as covered_reporter_count_previous_year,
         count(*) filter (where is_covered_previous_year and not is_covered) as reporters_missing_count,
-        string_agg(iso3, ' ' order by iso3) filter (where is_covered_previous_year and not is_covered)
+        {{ string_agg_ordered('iso3', "' '", 'iso3') }} filter (where is_covered_previous_year and not is_covered)
             as reporters_missing_from_previous_year
     from reporters_compared
     group by year

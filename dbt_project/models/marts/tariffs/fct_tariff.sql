@@ -27,8 +27,9 @@ additional as (
         exporter_iso3,
         hs6,
         -- to 1e-6 of a percentage point: day-weighting leaves floating-point dust
-        round(sum(additional_rate_pct * day(last_day(make_date(year, month, 1))))
-            / dayofyear(make_date(year, 12, 31)), 6) as additional_rate_pct,
+        {{ round_double(
+            'sum(additional_rate_pct * day(last_day(make_date(year, month, 1))))
+            / dayofyear(make_date(year, 12, 31))', 6) }} as additional_rate_pct,
         sum(share_of_lines_with_additional_duty * day(last_day(make_date(year, month, 1))))
             / dayofyear(make_date(year, 12, 31)) as share_of_lines_with_additional_duty,
         {{ comma_list_union('measure_ids') }} as measure_ids
@@ -69,7 +70,7 @@ final as (
         preferential_rate_pct,
         applied_rate_pct,
         additional_rate as additional_rate_pct,
-        round(applied_rate_pct + additional_rate, 6) as total_rate_pct,
+        {{ round_double('applied_rate_pct + additional_rate', 6) }} as total_rate_pct,
         additional_rate > 0 as has_additional_duty,
         case when additional_rate is not null then share_of_lines_with_additional_duty end
             as share_of_lines_with_additional_duty,
