@@ -16,8 +16,11 @@ scopes as (
 
 line_prefixes as (
     -- every prefix of every line's code, to match the scopes by equality
-    select lines.statistical_code, left(lines.statistical_code, n) as hts_prefix
-    from lines, range(2, length(lines.statistical_code) + 1) as lengths(n)
+    select statistical_code, left(statistical_code, n) as hts_prefix
+    from (
+        select statistical_code, {{ unnest_list(integer_series(2, 'length(statistical_code)')) }} as n
+        from lines
+    ) as lengths
 ),
 
 line_scopes as (

@@ -64,36 +64,51 @@ partner_lines as (
     inner join hts8_lines on traded.hs6 = hts8_lines.hs6
 ),
 
-base_rates as (
-    -- the partner's free-trade-agreement rate where the line lists its programme, else MFN
+partner_agreement_rates as (
+    -- the partner's entry in the line's free-trade-agreement rates, if it lists its programme
     select
         partner_lines.exporter_iso3,
         hts8_lines.*,
-        list_filter(hts8_lines.agreement_rates, lambda r: r.partner_iso3 = partner_lines.exporter_iso3)[1] as agreement_rate,
-        coalesce(struct_extract(agreement_rate, 'rate_pct'), hts8_lines.mfn_rate_pct) as base_rate_pct,
-        coalesce(struct_extract(agreement_rate, 'agreement'), 'MFN') as base_rate_source
+        {{ list_first(list_filter(
+            'hts8_lines.agreement_rates', 'r', 'r.partner_iso3 = partner_lines.exporter_iso3'
+        )) }} as agreement_rate
     from partner_lines
     inner join hts8_lines on partner_lines.hts8 = hts8_lines.hts8
 ),
 
+base_rates as (
+    -- the partner's free-trade-agreement rate where the line lists its programme, else MFN
+    select
+        *,
+        coalesce(partner_agreement_rates.agreement_rate.rate_pct, mfn_rate_pct) as base_rate_pct,
+        coalesce(partner_agreement_rates.agreement_rate.agreement, 'MFN') as base_rate_source
+    from partner_agreement_rates
+),
+
 measure_partner_tokens as (
-    select measure_id, valid_from, partners_excluded, trim(unnest(string_split(partners, ';'))) as token
-    from measures
+    select measure_id, valid_from, partners_excluded, trim(token) as token
+    from (
+        select measure_id, valid_from, partners_excluded, {{ unnest_list(split_list('partners', "';'")) }} as token
+        from measures
+    ) as measure_tokens
 ),
 
 measure_partners as (
     -- a token is '*', an ISO3 code, or a bloc whose member the exporter was when the measure began
+    -- (a cross join and a where: Spark allows no correlated subquery in a join condition)
     select distinct tokens.measure_id, exporters.exporter_iso3
     from measure_partner_tokens as tokens
-    inner join (select distinct exporter_iso3 from partner_lines) as exporters
-        on tokens.token in ('*', exporters.exporter_iso3)
+    cross join (select distinct exporter_iso3 from partner_lines) as exporters
+    where (
+        tokens.token in ('*', exporters.exporter_iso3)
         or exists (
             select 1 from memberships
             where memberships.bloc_code = tokens.token
                 and memberships.iso3 = exporters.exporter_iso3
                 and tokens.valid_from between memberships.valid_from and coalesce(memberships.valid_to, date '9999-12-31')
         )
-    where not list_contains(string_split(coalesce(tokens.partners_excluded, ''), ';'), exporters.exporter_iso3)
+    )
+    and not array_contains({{ split_list("coalesce(tokens.partners_excluded, '')", "';'") }}, exporters.exporter_iso3)
 ),
 
 breakpoints as (
@@ -146,7 +161,8 @@ chosen as (
 ),
 
 present as (
-    select exporter_iso3, statistical_code, segment_from, list(authority) || list(programme) as duties
+    select exporter_iso3, statistical_code, segment_from,
+        {{ dbt.array_concat(aggregate_list('authority'), aggregate_list('programme')) }} as duties
     from chosen
     group by all
 ),
@@ -158,10 +174,10 @@ dropped as (
     from chosen
     inner join present using (exporter_iso3, statistical_code, segment_from)
     inner join stacking_rules as rules
-        on list_has_any(present.duties, string_split(rules.when_present, ';'))
-        and list_has_any([chosen.authority, chosen.programme], string_split(rules.drops, ';'))
+        on {{ list_has_any('present.duties', split_list('rules.when_present', "';'")) }}
+        and {{ list_has_any(dbt.array_construct(['chosen.authority', 'chosen.programme']), split_list('rules.drops', "';'")) }}
         and chosen.segment_from between rules.valid_from and coalesce(rules.valid_to, date '9999-12-31')
-        and (rules.partners = '*' or list_contains(string_split(rules.partners, ';'), chosen.exporter_iso3))
+        and (rules.partners = '*' or array_contains({{ split_list('rules.partners', "';'") }}, chosen.exporter_iso3))
     group by all
 ),
 
@@ -202,9 +218,9 @@ statistical_line_parts as (
         {%- endfor %}
         -- rounded: a float sum's last bits depend on the order DuckDB's threads add in,
         -- and would make equal lines unequal (and the schedule differ between builds)
-        round(sum(part_pct), 6) as parts_pct,
-        list(measure_id) filter (where dropped_by is null) as measure_ids,
-        list(rule) filter (where rule is not null) as rules
+        {{ round_double('sum(part_pct)', 6) }} as parts_pct,
+        {{ aggregate_list('measure_id') }} filter (where dropped_by is null) as measure_ids,
+        {{ aggregate_list('rule') }} filter (where rule is not null) as rules
     from applied
     group by all
 ),
@@ -212,8 +228,9 @@ statistical_line_parts as (
 statistical_line_rules as (
     select exporter_iso3, hts8, statistical_code, segment_from, rules, measure_ids, parts_pct
     from statistical_line_parts
-    union all by name
-    select exporter_iso3, hts8, statistical_code, segment_from, [rule] as rules
+    union all
+    select exporter_iso3, hts8, statistical_code, segment_from, {{ dbt.array_construct(['rule']) }} as rules,
+        null as measure_ids, null as parts_pct
     from exemptions
 ),
 
@@ -238,8 +255,9 @@ hts8_rules as (
         exporter_iso3,
         hts8,
         segment_from,
-        list_sort(list_distinct(flatten(list(measure_ids)))) as measure_ids,
-        list_sort(list_distinct(flatten(list(rules)))) as rules
+        -- (array_sort, array_distinct and flatten: the same on DuckDB and Spark)
+        array_sort(array_distinct(flatten({{ aggregate_list('measure_ids') }}))) as measure_ids,
+        array_sort(array_distinct(flatten({{ aggregate_list('rules') }}))) as rules
     from statistical_line_rules
     group by all
 ),
@@ -257,13 +275,14 @@ grid as (
         base_rates.has_specific_duty,
         base_rates.statistical_lines,
         {%- for column in part_columns.values() %}
-        round(coalesce(hts8_parts.{{ column }}, 0), 6) as {{ column }},
+        {{ round_double('coalesce(hts8_parts.' ~ column ~ ', 0)', 6) }} as {{ column }},
         {%- endfor %}
         coalesce(hts8_parts.is_uniform_across_statistical_lines, true) as is_uniform_across_statistical_lines,
-        array_to_string(coalesce(hts8_rules.measure_ids, []), ',') as measure_ids,
+        {{ list_join('coalesce(hts8_rules.measure_ids, ' ~ empty_list() ~ ')', "','") }} as measure_ids,
+        -- (cardinality: the number of elements on DuckDB and Spark)
         case
-            when len(hts8_rules.rules) > 0 then array_to_string(hts8_rules.rules, '; ')
-            when len(hts8_rules.measure_ids) > 0 then 'stacked'
+            when cardinality(hts8_rules.rules) > 0 then {{ list_join('hts8_rules.rules', "'; '") }}
+            when cardinality(hts8_rules.measure_ids) > 0 then 'stacked'
             else 'base rate only'
         end as total_rule
     from base_rates
@@ -298,7 +317,7 @@ final as (
         {%- for column in part_columns.values() %}
         {{ column }},
         {%- endfor %}
-        round(any_value(base_rate_pct) + {{ part_columns.values() | join(' + ') }}, 6) as total_rate_pct,
+        {{ round_double('any_value(base_rate_pct) + ' ~ (part_columns.values() | join(' + ')), 6) }} as total_rate_pct,
         total_rule,
         measure_ids,
         any_value(has_specific_duty) as has_specific_duty,
