@@ -282,13 +282,13 @@ metrics as (
 observed as (
     -- every flow set's intra-bloc figures, null where the year does not observe them
     -- (a bloc with no row in intra_bloc_coverage has no benchmark trade inside it)
+    -- (* except and the columns again, not * replace: Spark has no replace)
     select
-        metrics.* replace (
-            {%- for column in intra_bloc_columns %}
-            case when coalesce(intra_bloc_coverage.is_intra_bloc_trade_observed, true)
-                then metrics.{{ column }} end as {{ column }}{{ ',' if not loop.last }}
-            {%- endfor %}
-        ),
+        metrics.* except ({{ intra_bloc_columns | join(', ') }}),
+        {%- for column in intra_bloc_columns %}
+        case when coalesce(intra_bloc_coverage.is_intra_bloc_trade_observed, true)
+            then metrics.{{ column }} end as {{ column }},
+        {%- endfor %}
         intra_bloc_coverage.intra_bloc_trade_share_covered,
         coalesce(intra_bloc_coverage.is_intra_bloc_trade_observed, true) as is_intra_bloc_trade_observed
     from metrics
