@@ -1,6 +1,8 @@
-{#- A double rounded to `digits` decimals as DuckDB does it, round(x * 10^d) / 10^d: Spark
-    rounds a double through its shortest decimal text (round(2.675, 2) = 2.68, DuckDB
-    2.67), so there the same steps are written out. -#}
+{#- A double rounded to `digits` decimals (0 to 11) as DuckDB rounds it: its exact binary
+    value, half away from zero (round(2.675, 2) = 2.67, as 2.675 is 2.67499999...); Spark
+    rounds the shortest decimal text instead (2.68), so there the exact rounding is computed
+    from x * 10^d and its exact error (Dekker's product, x split in halves: exact while
+    5^d < 2^26, hence digits <= 11); the lambdas only name the intermediate values. -#}
 {% macro round_double(value, digits) -%}
     {{ return(adapter.dispatch('round_double')(value, digits)) }}
 {%- endmacro %}
@@ -10,5 +12,17 @@
 {%- endmacro %}
 
 {% macro spark__round_double(value, digits) -%}
-    (round(cast({{ value }} as double) * 1e{{ digits }}) / 1e{{ digits }})
+    {%- set scale = '1e' ~ digits -%}
+    element_at(transform(array(cast({{ value }} as double)), rd_x ->
+        element_at(transform(array(abs(rd_x) * {{ scale }}), rd_y ->
+            element_at(transform(array(134217729.0D * abs(rd_x)), rd_c ->
+                element_at(transform(array(rd_c - (rd_c - abs(rd_x))), rd_xh ->
+                    signum(rd_x) * ((floor(rd_y)
+                        + case when (rd_y - floor(rd_y) - 0.5D)
+                            + ((rd_xh * {{ scale }} - rd_y) + (abs(rd_x) - rd_xh) * {{ scale }}) >= 0
+                            then 1 else 0 end) / {{ scale }})
+                ), 1)
+            ), 1)
+        ), 1)
+    ), 1)
 {%- endmacro %}
