@@ -17,7 +17,7 @@ bloc_trade as (
 ),
 
 country_exports as (
-    select year, exporter_iso3 as iso3, sum(value_usd) as exports_usd,
+    select year, exporter_iso3 as iso3, sum(value_usd) as exports_usd
     from trade
     where period_type = 'annual'
     group by year, exporter_iso3
@@ -28,7 +28,7 @@ years as (
 ),
 
 cjk_members as (
-    select distinct years.year, memberships.iso3,
+    select distinct years.year, memberships.iso3
     from years
     inner join memberships
         on memberships.bloc_code = 'CJK'
@@ -38,7 +38,7 @@ cjk_members as (
 members_summed as (
     select
         cjk_members.year,
-        coalesce(sum(country_exports.exports_usd), 0) as members_exports_usd,
+        coalesce(sum(country_exports.exports_usd), 0) as members_exports_usd
     from cjk_members
     left join country_exports
         on cjk_members.year = country_exports.year
@@ -54,7 +54,7 @@ final as (
     select
         coalesce(members_summed.year, cjk_rows.year) as year,
         members_summed.members_exports_usd,
-        cjk_rows.exports_usd as bloc_exports_usd,
+        cjk_rows.exports_usd as bloc_exports_usd
     from members_summed
     full outer join cjk_rows on members_summed.year = cjk_rows.year
     where members_summed.year is null

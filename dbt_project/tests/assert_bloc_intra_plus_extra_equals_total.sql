@@ -14,7 +14,7 @@ checks as (
         year,
         'exports' as side,
         exports_usd as total_usd,
-        intra_bloc_exports_usd + extra_bloc_exports_usd as parts_usd,
+        intra_bloc_exports_usd + extra_bloc_exports_usd as parts_usd
     from bloc_trade
 
     union all
@@ -24,14 +24,14 @@ checks as (
         year,
         'imports' as side,
         imports_usd as total_usd,
-        intra_bloc_imports_usd + extra_bloc_imports_usd as parts_usd,
+        intra_bloc_imports_usd + extra_bloc_imports_usd as parts_usd
     from bloc_trade
 ),
 
 final as (
     select
         *,
-        parts_usd - total_usd as difference_usd,
+        parts_usd - total_usd as difference_usd
     from checks
     where parts_usd is null
         or total_usd is null

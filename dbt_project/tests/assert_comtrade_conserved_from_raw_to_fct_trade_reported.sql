@@ -43,7 +43,7 @@ reach as (
         rows_in_fct_trade_reported_and_fct_trade + rows_in_fct_trade_reported_not_hs6
             + rows_in_fct_trade_reported_world + rows_in_fct_trade_reported_re_flows
             + rows_excluded_breakdown + rows_excluded_not_goods + rows_excluded_other_flow
-            + rows_excluded_unresolved_country as rows_accounted,
+            + rows_excluded_unresolved_country as rows_accounted
     from {{ ref('mart_landing_reach') }}
     where source = 'comtrade'
 ),

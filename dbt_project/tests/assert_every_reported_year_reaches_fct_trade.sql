@@ -33,7 +33,7 @@ missing_reported as (
         reported.year,
         case when in_fct_reported.iso3 is not null
             then 'in fct_trade_reported only (no HS6 export or import between two countries)'
-        end as note,
+        end as note
     from reported
     left join countries using (reporter_code)
     left join in_fct on countries.iso3 = in_fct.iso3 and reported.year = in_fct.year
@@ -41,10 +41,15 @@ missing_reported as (
     where in_fct.iso3 is null {{ in_run_years('reported.year') }}
 ),
 
-covered_years as (
-    select unnest(range(min(year), max(year) + 1)) as year
+covered_range as (
+    select min(year) as first_year, max(year) as last_year
     from {{ ref('fct_trade') }}
     where period_type = 'annual'
+),
+
+covered_years as (
+    select {{ unnest_list(integer_series('first_year', 'last_year')) }} as year
+    from covered_range
 ),
 
 core as (
@@ -60,7 +65,7 @@ core_years as (
 missing_core as (
     select
         'core year without annual flows' as source, core.reporter_code, core.iso3, covered_years.year,
-        cast(null as varchar) as note,
+        cast(null as string) as note
     from core
     cross join covered_years
     left join core_years on core.iso3 = core_years.iso3 and covered_years.year = core_years.year

@@ -15,7 +15,7 @@ final as (
         reporter_side.exports_usd,
         partner_side.imports_usd as partner_imports_usd,
         reporter_side.grubel_lloyd_index,
-        partner_side.grubel_lloyd_index as partner_grubel_lloyd_index,
+        partner_side.grubel_lloyd_index as partner_grubel_lloyd_index
     from iit as reporter_side
     full outer join iit as partner_side
         on reporter_side.reporter_iso3 = partner_side.partner_iso3

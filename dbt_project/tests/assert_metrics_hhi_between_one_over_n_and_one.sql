@@ -7,12 +7,12 @@ with concentration as (
 ),
 
 checks as (
-    select iso3, year, 'product' as dimension, product_count as n, product_hhi as hhi,
+    select iso3, year, 'product' as dimension, product_count as n, product_hhi as hhi
     from concentration
 
     union all
 
-    select iso3, year, 'market' as dimension, market_count as n, market_hhi as hhi,
+    select iso3, year, 'market' as dimension, market_count as n, market_hhi as hhi
     from concentration
 ),
 

@@ -14,7 +14,7 @@ sums as (
         sum(exports_usd) as groups_exports_usd,
         max(country_exports_usd) as country_exports_usd,
         sum(world_product_group_exports_usd) as groups_world_exports_usd,
-        max(world_exports_usd) as world_exports_usd,
+        max(world_exports_usd) as world_exports_usd
     from rca
     group by iso3, year, level
 ),

@@ -36,7 +36,7 @@ staged_comtrade as (
         year,
         frequency as period_type,
         sum(value_usd) filter (where flow_code = 'X') as exports_usd,
-        sum(value_usd) filter (where flow_code = 'M') as imports_usd,
+        sum(value_usd) filter (where flow_code = 'M') as imports_usd
     from {{ ref('stg_comtrade__flows') }}
     where flow_code in ('X', 'M') and length(hs_code) = 6
     group by all
@@ -52,7 +52,7 @@ staged_comtrade_flows as (
             frequency,
             case when flow_code = 'X' then reporter_code else partner_code end as exporter_code,
             case when flow_code = 'X' then partner_code else reporter_code end as importer_code,
-            hs_code,
+            hs_code
         from {{ ref('stg_comtrade__flows') }}
         where flow_code in ('X', 'M') and length(hs_code) = 6
     )
@@ -73,7 +73,7 @@ fct_comtrade as (
         ) as reconciled_usd,
         sum(exporter_reported_value_usd) filter (
             where exporter_reported_value_usd is not null and importer_reported_value_usd is not null
-        ) as exporter_fob_usd,
+        ) as exporter_fob_usd
     from {{ ref('fct_trade') }}
     group by all
 ),

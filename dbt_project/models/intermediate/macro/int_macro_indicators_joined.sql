@@ -15,7 +15,7 @@ final as (
         cast(values.year as integer) as year,
         values.indicator_code,
         values.indicator_name,
-        values.value,
+        values.value
     from values
     inner join countries on values.country_iso3 = countries.iso3
 )

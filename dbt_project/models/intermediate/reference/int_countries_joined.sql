@@ -26,7 +26,7 @@ final as (
         iso_codes.iso2,
         coalesce(iso_codes.name, trade_codes.trade_source_name) as name,
         trade_codes.trade_source_name,
-        coalesce(iso_codes.is_aggregate, trade_codes.is_aggregate) as is_aggregate,
+        coalesce(iso_codes.is_aggregate, trade_codes.is_aggregate) as is_aggregate
     from iso_codes
     full outer join trade_codes on iso_codes.iso3 = trade_codes.iso3
 )

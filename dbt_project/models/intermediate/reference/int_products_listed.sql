@@ -30,7 +30,7 @@ final as (
         case
             when baci_products.description is not null then 'BACI product codes'
             when hts_products.description is not null then 'USITC HTS'
-        end as description_source,
+        end as description_source
     from codes
     left join baci_products on codes.hs6 = baci_products.hs6
     left join hts_products on codes.hs6 = hts_products.hs6

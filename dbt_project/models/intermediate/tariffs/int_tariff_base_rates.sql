@@ -15,7 +15,7 @@ countries as (
 ),
 
 mfn as (
-    select importers.iso3 as importer_iso3, mfn_source.year as tariff_year, mfn_source.hs6, mfn_source.mfn_rate_pct,
+    select importers.iso3 as importer_iso3, mfn_source.year as tariff_year, mfn_source.hs6, mfn_source.mfn_rate_pct
     from mfn_source
     inner join countries as importers on mfn_source.importer_iso_numeric = importers.iso_numeric
 ),
@@ -26,7 +26,7 @@ preferential as (
         exporters.iso3 as exporter_iso3,
         preferential_source.year as tariff_year,
         preferential_source.hs6,
-        preferential_source.preferential_rate_pct,
+        preferential_source.preferential_rate_pct
     from preferential_source
     inner join countries as importers on preferential_source.importer_iso_numeric = importers.iso_numeric
     inner join countries as exporters on preferential_source.exporter_iso_numeric = exporters.iso_numeric
@@ -56,12 +56,9 @@ universe as (
 ),
 
 with_mfn as (
-    select universe.*, mfn.tariff_year, mfn.mfn_rate_pct,
+    select universe.*, mfn.tariff_year, mfn.mfn_rate_pct
     from universe
-    asof inner join mfn
-        on universe.importer_iso3 = mfn.importer_iso3
-        and universe.hs6 = mfn.hs6
-        and universe.year >= mfn.tariff_year
+    {{ asof_inner_join('universe', 'year', 'mfn', 'mfn', 'tariff_year', ['importer_iso3', 'hs6']) }}
 ),
 
 final as (
@@ -74,7 +71,7 @@ final as (
         with_mfn.mfn_rate_pct,
         preferential.preferential_rate_pct,
         -- WITS "effectively applied" (AHS): the preferential rate where one exists, else MFN
-        coalesce(preferential.preferential_rate_pct, with_mfn.mfn_rate_pct) as applied_rate_pct,
+        coalesce(preferential.preferential_rate_pct, with_mfn.mfn_rate_pct) as applied_rate_pct
     from with_mfn
     left join preferential
         on with_mfn.importer_iso3 = preferential.importer_iso3

@@ -16,18 +16,21 @@ scopes as (
 
 line_prefixes as (
     -- every prefix of every line's code, to match the scopes by equality
-    select lines.statistical_code, left(lines.statistical_code, n) as hts_prefix,
-    from lines, range(2, length(lines.statistical_code) + 1) as lengths(n)
+    select statistical_code, left(statistical_code, n) as hts_prefix
+    from (
+        select statistical_code, {{ unnest_list(integer_series(2, 'length(statistical_code)')) }} as n
+        from lines
+    ) as lengths
 ),
 
 line_scopes as (
-    select line_prefixes.statistical_code, scopes.scope_id, min(scopes.listed_from) as listed_from,
+    select line_prefixes.statistical_code, scopes.scope_id, min(scopes.listed_from) as listed_from
     from line_prefixes
     inner join scopes on line_prefixes.hts_prefix = scopes.hts_prefix
     group by all
     union all
     -- an HTS10 entry under an HTS8 line that the landed HTS does not split
-    select lines.statistical_code, scopes.scope_id, min(scopes.listed_from),
+    select lines.statistical_code, scopes.scope_id, min(scopes.listed_from)
     from lines
     inner join scopes
         on length(lines.statistical_code) = 8
@@ -37,11 +40,11 @@ line_scopes as (
 ),
 
 in_scope as (
-    select measures.measure_id, lines.statistical_code, date '1900-01-01' as listed_from,
+    select measures.measure_id, lines.statistical_code, date '1900-01-01' as listed_from
     from measures, lines
     where measures.product_scope = '*'
     union all
-    select measures.measure_id, line_scopes.statistical_code, min(line_scopes.listed_from),
+    select measures.measure_id, line_scopes.statistical_code, min(line_scopes.listed_from)
     from measures
     inner join line_scopes on measures.product_scope = line_scopes.scope_id
     group by all
@@ -57,7 +60,7 @@ final as (
             select 1 from line_scopes
             where line_scopes.statistical_code = in_scope.statistical_code
                 and line_scopes.scope_id = measures.products_excluded
-        ) as is_exempt,
+        ) as is_exempt
     from in_scope
     inner join measures on in_scope.measure_id = measures.measure_id
     inner join lines on in_scope.statistical_code = lines.statistical_code

@@ -25,22 +25,38 @@ statistical_lines as (
     )
 ),
 
-special_rates as (
+{%- set rate_group = '(Free|[0-9]+(?:\\.[0-9]+)?%)\\s*\\(([^)]*)\\)' %}
+
+special_rate_groups as (
     -- each "<rate> (<programmes>)" group of the special column, ad valorem rates only
     select
         hts8,
-        unnest(regexp_extract_all(special_rate_text, '(Free|[0-9]+(?:\.[0-9]+)?%)\s*\(([^)]*)\)', 1)) as rate_text,
-        unnest(regexp_extract_all(special_rate_text, '(Free|[0-9]+(?:\.[0-9]+)?%)\s*\(([^)]*)\)', 2)) as programmes,
+        {{ unnest_list('regexp_extract_all(special_rate_text, ' ~ regex_literal(rate_group) ~ ', 0)') }} as rate_group
     from hts8_lines
     where special_rate_text is not null
+),
+
+special_rates as (
+    -- the group's rate and programmes (the pattern matches the group from its start)
+    select
+        hts8,
+        regexp_extract(rate_group, {{ regex_literal(rate_group) }}, 1) as rate_text,
+        regexp_extract(rate_group, {{ regex_literal(rate_group) }}, 2) as programmes
+    from special_rate_groups
+),
+
+programme_codes as (
+    select hts8, rate_text, {{ unnest_list(split_list('programmes', "','")) }} as program_code
+    from special_rates
 ),
 
 programme_rates as (
     select
         hts8,
-        trim(unnest(string_split(programmes, ','))) as program_code,
-        case when rate_text = 'Free' then 0.0 else cast(rtrim(rate_text, '%') as double) end as rate_pct,
-    from special_rates
+        trim(program_code) as program_code,
+        -- trim(trailing ...), not rtrim(x, '%'): Spark's rtrim takes its two arguments the other way round
+        case when rate_text = 'Free' then 0.0 else cast(trim(trailing '%' from rate_text) as double) end as rate_pct
+    from programme_codes
 ),
 
 partner_base_rates as (
@@ -49,7 +65,7 @@ partner_base_rates as (
         programme_rates.hts8,
         programs.partner_iso3,
         min(programme_rates.rate_pct) as rate_pct,
-        min(programs.agreement) as agreement,
+        min(programs.agreement) as agreement
     from programme_rates
     inner join {{ ref('us_trade_agreement_programs') }} as programs
         on programme_rates.program_code = programs.program_code
@@ -59,7 +75,9 @@ partner_base_rates as (
 agreement_rates as (
     select
         hts8,
-        list({'partner_iso3': partner_iso3, 'rate_pct': rate_pct, 'agreement': agreement}) as agreement_rates,
+        -- sorted (by partner_iso3, the first field): the same list on every engine and build
+        array_sort({{ aggregate_list(struct_of({'partner_iso3': 'partner_iso3', 'rate_pct': 'rate_pct', 'agreement': 'agreement'})) }})
+            as agreement_rates
     from partner_base_rates
     group by hts8
 ),
@@ -72,7 +90,7 @@ final as (
         coalesce(hts8_lines.general_ad_valorem_pct, 0) as mfn_rate_pct,
         coalesce(hts8_lines.general_has_specific, false) as has_specific_duty,
         count(*) over (partition by statistical_lines.hts8) as statistical_lines,
-        coalesce(agreement_rates.agreement_rates, []) as agreement_rates,
+        coalesce(agreement_rates.agreement_rates, {{ empty_list() }}) as agreement_rates
     from statistical_lines
     inner join hts8_lines on statistical_lines.hts8 = hts8_lines.hts8
     left join agreement_rates on statistical_lines.hts8 = agreement_rates.hts8

@@ -20,7 +20,7 @@ derivatives as (
     select
         case derivative_type when 'steel' then 's232_steel_2025' else 's232_aluminium_2025' end as scope_id,
         hts_prefix,
-        effective_date as listed_from,
+        effective_date as listed_from
     from {{ ref('s232_derivative_products') }}
 ),
 
@@ -43,7 +43,7 @@ named_lists as (
     select
         case when category = 'potash_mx' then 'fentanyl_potash_mx' else 'fentanyl_energy_potash_ca' end,
         hts8,
-        null,
+        null
     from {{ ref('fentanyl_carveout_products') }}
 ),
 
@@ -52,14 +52,14 @@ final as (
         scope_id,
         hts_prefix,
         -- the earliest listing; 1900-01-01 for a prefix in the scope from the start
-        min(coalesce(listed_from, date '1900-01-01')) as listed_from,
+        min(coalesce(listed_from, date '1900-01-01')) as listed_from
     from (
         select * from prefixes
         union all select * from section_301
         union all select * from derivatives
         union all select * from named_lists
     )
-    where regexp_full_match(hts_prefix, '[0-9]{2,10}')
+    where {{ regex_full_match('hts_prefix', '[0-9]{2,10}') }}
     group by scope_id, hts_prefix
 )
 

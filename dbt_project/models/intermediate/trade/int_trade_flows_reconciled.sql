@@ -18,7 +18,7 @@ countries as (
 
 baci_flows as (
     select
-        cast(baci.year as varchar) as period_key,
+        cast(baci.year as string) as period_key,
         'annual' as period_type,
         baci.year,
         cast(null as integer) as month,
@@ -26,7 +26,7 @@ baci_flows as (
         importers.iso3 as importer_iso3,
         baci.hs6,
         baci.value_usd as baci_value_usd,
-        baci.net_weight_kg as baci_net_weight_kg,
+        baci.net_weight_kg as baci_net_weight_kg
     from baci
     inner join countries as exporters on baci.exporter_code = exporters.reporter_code
     inner join countries as importers on baci.importer_code = importers.reporter_code
@@ -47,7 +47,7 @@ joined as (
         reported.exporter_reported_net_weight_kg,
         reported.importer_reported_net_weight_kg,
         baci_flows.baci_value_usd,
-        baci_flows.baci_net_weight_kg,
+        baci_flows.baci_net_weight_kg
     from reported
     full outer join baci_flows
         on reported.period_key = baci_flows.period_key
@@ -74,7 +74,7 @@ final as (
             when baci_value_usd is not null then baci_net_weight_kg
             else coalesce(importer_reported_net_weight_kg, exporter_reported_net_weight_kg)
         end as net_weight_kg,
-        importer_reported_value_usd - exporter_reported_value_usd as mirror_gap_usd,
+        importer_reported_value_usd - exporter_reported_value_usd as mirror_gap_usd
     from joined
 )
 

@@ -19,8 +19,8 @@ hs6_records as (
 
 directed as (
     select
-        case when frequency = 'annual' then cast(year as varchar)
-             else cast(year as varchar) || '-' || lpad(cast(month as varchar), 2, '0') end as period_key,
+        case when frequency = 'annual' then cast(year as string)
+             else cast(year as string) || '-' || lpad(cast(month as string), 2, '0') end as period_key,
         frequency as period_type,
         year,
         month,
@@ -30,7 +30,7 @@ directed as (
         hs_edition,
         flow_code,
         value_usd,
-        net_weight_kg,
+        net_weight_kg
     from hs6_records
 ),
 
@@ -47,7 +47,7 @@ final as (
         sum(value_usd) filter (where flow_code = 'X') as exporter_reported_value_usd,
         sum(value_usd) filter (where flow_code = 'M') as importer_reported_value_usd,
         sum(net_weight_kg) filter (where flow_code = 'X') as exporter_reported_net_weight_kg,
-        sum(net_weight_kg) filter (where flow_code = 'M') as importer_reported_net_weight_kg,
+        sum(net_weight_kg) filter (where flow_code = 'M') as importer_reported_net_weight_kg
     from directed
     inner join countries as exporters on directed.exporter_code = exporters.reporter_code
     inner join countries as importers on directed.importer_code = importers.reporter_code

@@ -17,7 +17,7 @@ pairs as (
         sum(value_usd) as value_usd,
         sum(value_usd) filter (where value_source = 'baci') as baci_value_usd,
         bool_or(exporter_reported_value_usd is not null) as is_reported_by_exporter,
-        bool_or(importer_reported_value_usd is not null) as is_reported_by_importer,
+        bool_or(importer_reported_value_usd is not null) as is_reported_by_importer
     from reconciled
     group by year, exporter_iso3, importer_iso3
 ),
@@ -31,7 +31,7 @@ final as (
         this_year.baci_value_usd,
         this_year.is_reported_by_exporter,
         this_year.is_reported_by_importer,
-        previous_year.value_usd as previous_year_value_usd,
+        previous_year.value_usd as previous_year_value_usd
     from pairs as this_year
     left join pairs as previous_year
         on this_year.year - 1 = previous_year.year

@@ -33,7 +33,7 @@ named as (
             when 'M' then 'import'
             when 'RX' then 're-export'
             when 'RM' then 're-import'
-        end as flow,
+        end as flow
     from records
 ),
 
@@ -43,8 +43,8 @@ final as (
         partners.iso3 as partner_iso3,
         named.flow,
         named.flow_code,
-        case when named.frequency = 'annual' then cast(named.year as varchar)
-             else cast(named.year as varchar) || '-' || lpad(cast(named.month as varchar), 2, '0')
+        case when named.frequency = 'annual' then cast(named.year as string)
+             else cast(named.year as string) || '-' || lpad(cast(named.month as string), 2, '0')
         end as period_key,
         named.frequency as period_type,
         named.year,
@@ -58,7 +58,7 @@ final as (
         named.cif_value_usd,
         named.fob_value_usd,
         named.net_weight_kg,
-        named.source_file,
+        named.source_file
     from named
     inner join countries as reporters on named.reporter_code = reporters.reporter_code
     inner join countries as partners on named.partner_code = partners.reporter_code

@@ -11,7 +11,7 @@ final as (
         valid_from,
         valid_to,
         source,
-        confidence,
+        confidence
     from memberships
 )
 

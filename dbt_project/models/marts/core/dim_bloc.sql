@@ -8,7 +8,7 @@ final as (
         name,
         kind,
         description,
-        source,
+        source
     from blocs
 )
 

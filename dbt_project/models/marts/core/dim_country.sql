@@ -12,7 +12,7 @@ final as (
         iso2,
         name,
         trade_source_name,
-        is_aggregate,
+        is_aggregate
     from countries
 )
 

@@ -18,9 +18,9 @@ with_sector as (
     -- the sector of the longest matching prefix
     select
         products.hs6,
-        max_by(sectors.sector, length(sectors.hs_prefix)) as sector,
+        max_by(sectors.sector, length(sectors.hs_prefix)) as sector
     from products
-    left join sectors on starts_with(products.hs6, sectors.hs_prefix)
+    left join sectors on {{ starts_with('products.hs6', 'sectors.hs_prefix') }}
     group by products.hs6
 ),
 
@@ -33,7 +33,7 @@ final as (
         products.description,
         products.description_source,
         coalesce(with_sector.sector, 'other') as sector,
-        '{{ var("hs_edition") }}' as hs_edition,
+        '{{ var("hs_edition") }}' as hs_edition
     from products
     inner join with_sector on products.hs6 = with_sector.hs6
     left join sections

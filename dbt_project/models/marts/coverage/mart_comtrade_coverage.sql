@@ -10,7 +10,7 @@ with reports as (
 world as (
     select
         reporter_iso3, period_key, period_type, year, month, flow, hs_level, hs_code,
-        sum(value_usd) as world_value_usd,
+        sum(value_usd) as world_value_usd
     from reports
     where partner_iso3 = 'WLD'
     group by all
@@ -20,7 +20,7 @@ partners as (
     select
         reporter_iso3, period_key, flow, hs_code,
         sum(value_usd) as partner_sum_usd,
-        count(distinct partner_iso3) as partners_reported,
+        count(distinct partner_iso3) as partners_reported
     from reports
     where partner_iso3 != 'WLD'
     group by all
@@ -31,7 +31,7 @@ compared as (
         world.*,
         coalesce(partners.partner_sum_usd, 0) as partner_sum_usd,
         world.world_value_usd - coalesce(partners.partner_sum_usd, 0) as gap_usd,
-        coalesce(partners.partners_reported, 0) as partners_reported,
+        coalesce(partners.partners_reported, 0) as partners_reported
     from world
     left join partners
         on world.reporter_iso3 = partners.reporter_iso3
@@ -58,7 +58,7 @@ final as (
         -- Comtrade books confidential and unallocated trade to special partners (e.g.
         -- 899 "Areas, nes"), so a complete download adds up: within 1% of World, or
         -- USD 1,000 for small totals
-        abs(gap_usd) <= greatest(0.01 * abs(world_value_usd), 1000) as is_partner_sum_complete,
+        abs(gap_usd) <= greatest(0.01 * abs(world_value_usd), 1000) as is_partner_sum_complete
     from compared
 )
 

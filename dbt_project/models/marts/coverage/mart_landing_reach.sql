@@ -35,7 +35,7 @@ final as (
             as rows_into_fct_trade,
         sum(value_usd) as value_landed_usd,
         coalesce(sum(value_usd) filter (where outcome like 'fct_trade_reported%'), 0) as value_in_fct_trade_reported_usd,
-        coalesce(sum(value_usd) filter (where outcome like 'breakdown by %'), 0) as value_excluded_breakdown_usd,
+        coalesce(sum(value_usd) filter (where outcome like 'breakdown by %'), 0) as value_excluded_breakdown_usd
     from outcomes
     group by source, year
 )

@@ -14,11 +14,11 @@ run_pairs as (
 
 reporters as (
     -- the countries a year observes: in BACI, or reporting their own flows
-    select year, exporter_iso3 as iso3,
+    select year, exporter_iso3 as iso3
     from pairs
     where (baci_value_usd is not null or is_reported_by_exporter) {{ in_run_years(years_before=1) }}
     union
-    select year, importer_iso3 as iso3,
+    select year, importer_iso3 as iso3
     from pairs
     where (baci_value_usd is not null or is_reported_by_importer) {{ in_run_years(years_before=1) }}
 ),
@@ -28,7 +28,7 @@ reporters_compared as (
         coalesce(this_year.year, previous_year.year + 1) as year,
         coalesce(this_year.iso3, previous_year.iso3) as iso3,
         this_year.iso3 is not null as is_covered,
-        previous_year.iso3 is not null as is_covered_previous_year,
+        previous_year.iso3 is not null as is_covered_previous_year
     from reporters as this_year
     full outer join reporters as previous_year
         on this_year.year = previous_year.year + 1
@@ -41,8 +41,8 @@ reporter_counts as (
         count(*) filter (where is_covered) as covered_reporter_count,
         count(*) filter (where is_covered_previous_year) as covered_reporter_count_previous_year,
         count(*) filter (where is_covered_previous_year and not is_covered) as reporters_missing_count,
-        string_agg(iso3, ' ' order by iso3) filter (where is_covered_previous_year and not is_covered)
-            as reporters_missing_from_previous_year,
+        {{ string_agg_ordered('iso3', "' '", 'iso3') }} filter (where is_covered_previous_year and not is_covered)
+            as reporters_missing_from_previous_year
     from reporters_compared
     group by year
 ),
@@ -54,7 +54,7 @@ values_by_year as (
         sum(value_usd) as world_exports_usd,
         coalesce(sum(baci_value_usd), 0) as baci_value_usd,
         sum(value_usd) filter (where previous_year_value_usd is not null) as world_exports_like_for_like_usd,
-        sum(previous_year_value_usd) as world_exports_like_for_like_previous_year_usd,
+        sum(previous_year_value_usd) as world_exports_like_for_like_previous_year_usd
     from run_pairs
     group by year
 ),
@@ -70,7 +70,7 @@ benchmarks as (
         coalesce(
             max(baci_years.year) filter (where baci_years.year <= values_by_year.year),
             min(baci_years.year) filter (where baci_years.year > values_by_year.year)
-        ) as benchmark_year,
+        ) as benchmark_year
     from values_by_year
     cross join baci_years
     group by values_by_year.year
@@ -82,7 +82,7 @@ benchmark_shares as (
         benchmarks.year,
         benchmarks.benchmark_year,
         coalesce(sum(benchmark_pairs.value_usd) filter (where this_year.year is not null), 0)
-            / nullif(sum(benchmark_pairs.value_usd), 0) as world_trade_share_covered,
+            / nullif(sum(benchmark_pairs.value_usd), 0) as world_trade_share_covered
     from benchmarks
     inner join pairs as benchmark_pairs on benchmarks.benchmark_year = benchmark_pairs.year
     left join run_pairs as this_year
@@ -95,19 +95,19 @@ benchmark_shares as (
 final as (
     select
         cast(values_by_year.year as integer) as year,
-        cast(case when values_by_year.has_baci then 'baci' else 'comtrade' end as varchar) as trade_source,
+        cast(case when values_by_year.has_baci then 'baci' else 'comtrade' end as string) as trade_source,
         cast(not values_by_year.has_baci as boolean) as is_source_fallback,
         cast(values_by_year.baci_value_usd / nullif(values_by_year.world_exports_usd, 0) as double) as baci_value_share,
         cast(reporter_counts.covered_reporter_count as integer) as covered_reporter_count,
         cast(reporter_counts.covered_reporter_count_previous_year as integer) as covered_reporter_count_previous_year,
         cast(reporter_counts.reporters_missing_count as integer) as reporters_missing_count,
-        cast(reporter_counts.reporters_missing_from_previous_year as varchar) as reporters_missing_from_previous_year,
+        cast(reporter_counts.reporters_missing_from_previous_year as string) as reporters_missing_from_previous_year,
         cast(benchmark_shares.benchmark_year as integer) as benchmark_year,
         cast(benchmark_shares.world_trade_share_covered as double) as world_trade_share_covered,
         cast(values_by_year.world_exports_usd as double) as world_exports_usd,
         cast(values_by_year.world_exports_like_for_like_usd as double) as world_exports_like_for_like_usd,
         cast(values_by_year.world_exports_like_for_like_previous_year_usd as double)
-            as world_exports_like_for_like_previous_year_usd,
+            as world_exports_like_for_like_previous_year_usd
     from values_by_year
     inner join reporter_counts on values_by_year.year = reporter_counts.year
     left join benchmark_shares on values_by_year.year = benchmark_shares.year

@@ -10,7 +10,7 @@ final as (
         year,
         max(value) filter (where indicator_code = 'NY.GDP.MKTP.CD') as gdp_usd,
         max(value) filter (where indicator_code = 'SP.POP.TOTL') as population,
-        gdp_usd / nullif(population, 0) as gdp_per_capita_usd,
+        gdp_usd / nullif(population, 0) as gdp_per_capita_usd
     from indicators
     group by iso3, year
 )

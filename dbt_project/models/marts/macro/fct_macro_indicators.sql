@@ -9,7 +9,7 @@ final as (
         year,
         indicator_code,
         indicator_name,
-        value,
+        value
     from indicators
 )
 

@@ -46,7 +46,7 @@ annual_flows as (
         year,
         exporter_iso3,
         importer_iso3,
-        sum(value_usd) as value_usd,
+        sum(value_usd) as value_usd
     from trade
     where period_type = 'annual'
     group by year, exporter_iso3, importer_iso3
@@ -57,14 +57,14 @@ flow_sets as (
     -- ('all', the mart's main columns), and for the like-for-like columns the
     -- comparable pairs at the year's value and at the year before's, both with the
     -- year's members
-    select year, 'all' as flow_set, exporter_iso3, importer_iso3, value_usd,
+    select year, 'all' as flow_set, exporter_iso3, importer_iso3, value_usd
     from annual_flows
     union all
-    select year, 'like_for_like' as flow_set, exporter_iso3, importer_iso3, value_usd,
+    select year, 'like_for_like' as flow_set, exporter_iso3, importer_iso3, value_usd
     from comparable_pairs
     union all
     select year, 'like_for_like_previous_year' as flow_set, exporter_iso3, importer_iso3,
-        previous_year_value_usd as value_usd,
+        previous_year_value_usd as value_usd
     from comparable_pairs
 ),
 
@@ -78,7 +78,7 @@ world_totals as (
         year,
         flow_set,
         sum(value_usd) as world_exports_usd,
-        coalesce(sum(value_usd) filter (where importer_iso3 = 'USA'), 0) as world_exports_to_usa_usd,
+        coalesce(sum(value_usd) filter (where importer_iso3 = 'USA'), 0) as world_exports_to_usa_usd
     from flow_sets
     group by year, flow_set
 ),
@@ -88,7 +88,7 @@ members as (
     select distinct
         memberships.bloc_code,
         memberships.iso3,
-        years.year,
+        years.year
     from memberships
     inner join years
         on {{ is_member_in_year('memberships', 'years.year') }}
@@ -99,7 +99,7 @@ bloc_years as (
         bloc_code,
         year,
         count(*) as member_count,
-        bool_or(iso3 = 'USA') as has_usa_as_member,
+        bool_or(iso3 = 'USA') as has_usa_as_member
     from members
     group by bloc_code, year
 ),
@@ -117,7 +117,7 @@ intra_bloc_coverage as (
             / nullif(sum(benchmark.value_usd), 0) as intra_bloc_trade_share_covered,
         -- a bloc without trade between its members in the benchmark year misses none
         coalesce(intra_bloc_trade_share_covered >= {{ var('min_intra_bloc_trade_covered') }}, true)
-            as is_intra_bloc_trade_observed,
+            as is_intra_bloc_trade_observed
     from members as exporters
     inner join members as importers
         on exporters.bloc_code = importers.bloc_code
@@ -143,7 +143,7 @@ member_exports as (
         flow_sets.exporter_iso3,
         flow_sets.importer_iso3,
         flow_sets.value_usd,
-        partners.iso3 is not null as is_intra_bloc,
+        partners.iso3 is not null as is_intra_bloc
     from flow_sets
     inner join members as exporters
         on flow_sets.exporter_iso3 = exporters.iso3
@@ -163,7 +163,7 @@ member_imports as (
         flow_sets.exporter_iso3,
         flow_sets.importer_iso3,
         flow_sets.value_usd,
-        partners.iso3 is not null as is_intra_bloc,
+        partners.iso3 is not null as is_intra_bloc
     from flow_sets
     inner join members as importers
         on flow_sets.importer_iso3 = importers.iso3
@@ -184,7 +184,7 @@ exports_by_bloc as (
         sum(value_usd) filter (where not is_intra_bloc) as extra_bloc_exports_usd,
         -- "with the US" = the members other than the US, trading with the US
         sum(value_usd) filter (where exporter_iso3 != 'USA') as non_usa_member_exports_usd,
-        sum(value_usd) filter (where exporter_iso3 != 'USA' and importer_iso3 = 'USA') as exports_to_usa_usd,
+        sum(value_usd) filter (where exporter_iso3 != 'USA' and importer_iso3 = 'USA') as exports_to_usa_usd
     from member_exports
     group by bloc_code, year, flow_set
 ),
@@ -197,7 +197,7 @@ imports_by_bloc as (
         sum(value_usd) as imports_usd,
         sum(value_usd) filter (where is_intra_bloc) as intra_bloc_imports_usd,
         sum(value_usd) filter (where not is_intra_bloc) as extra_bloc_imports_usd,
-        sum(value_usd) filter (where exporter_iso3 = 'USA' and importer_iso3 != 'USA') as imports_from_usa_usd,
+        sum(value_usd) filter (where exporter_iso3 = 'USA' and importer_iso3 != 'USA') as imports_from_usa_usd
     from member_imports
     group by bloc_code, year, flow_set
 ),
@@ -207,7 +207,7 @@ gdp_by_bloc as (
         members.bloc_code,
         members.year,
         sum(macro.gdp_usd) as combined_gdp_usd,
-        count(macro.gdp_usd) as members_with_gdp_count,
+        count(macro.gdp_usd) as members_with_gdp_count
     from members
     left join macro
         on members.iso3 = macro.iso3
@@ -234,7 +234,7 @@ joined as (
         world_totals.world_exports_usd,
         world_totals.world_exports_to_usa_usd,
         gdp_by_bloc.combined_gdp_usd,
-        gdp_by_bloc.members_with_gdp_count,
+        gdp_by_bloc.members_with_gdp_count
     from bloc_years
     inner join world_totals on bloc_years.year = world_totals.year
     left join exports_by_bloc
@@ -261,7 +261,7 @@ shares as (
         -- x_b,usa / X_b(without the US)
         exports_to_usa_usd / nullif(non_usa_member_exports_usd, 0) as usa_share_of_non_usa_member_exports,
         -- x_w,usa / X_w
-        world_exports_to_usa_usd / nullif(world_exports_usd, 0) as world_export_share_to_usa,
+        world_exports_to_usa_usd / nullif(world_exports_usd, 0) as world_export_share_to_usa
     from joined
 ),
 
@@ -275,22 +275,22 @@ metrics as (
         case
             when members_with_gdp_count = member_count
                 then (exports_usd + imports_usd) / nullif(combined_gdp_usd, 0)
-        end as trade_to_gdp_ratio,
+        end as trade_to_gdp_ratio
     from shares
 ),
 
 observed as (
     -- every flow set's intra-bloc figures, null where the year does not observe them
     -- (a bloc with no row in intra_bloc_coverage has no benchmark trade inside it)
+    -- (* except and the columns again, not * replace: Spark has no replace)
     select
-        metrics.* replace (
-            {%- for column in intra_bloc_columns %}
-            case when coalesce(intra_bloc_coverage.is_intra_bloc_trade_observed, true)
-                then metrics.{{ column }} end as {{ column }}{{ ',' if not loop.last }}
-            {%- endfor %}
-        ),
+        metrics.* except ({{ intra_bloc_columns | join(', ') }}),
+        {%- for column in intra_bloc_columns %}
+        case when coalesce(intra_bloc_coverage.is_intra_bloc_trade_observed, true)
+            then metrics.{{ column }} end as {{ column }},
+        {%- endfor %}
         intra_bloc_coverage.intra_bloc_trade_share_covered,
-        coalesce(intra_bloc_coverage.is_intra_bloc_trade_observed, true) as is_intra_bloc_trade_observed,
+        coalesce(intra_bloc_coverage.is_intra_bloc_trade_observed, true) as is_intra_bloc_trade_observed
     from metrics
     left join intra_bloc_coverage
         on metrics.bloc_code = intra_bloc_coverage.bloc_code
@@ -299,7 +299,7 @@ observed as (
 
 final as (
     select
-        cast(metrics.bloc_code as varchar) as bloc_code,
+        cast(metrics.bloc_code as string) as bloc_code,
         cast(metrics.year as integer) as year,
         cast(metrics.member_count as integer) as member_count,
         cast(metrics.has_usa_as_member as boolean) as has_usa_as_member,
@@ -321,7 +321,7 @@ final as (
         cast(metrics.combined_gdp_usd as double) as combined_gdp_usd,
         cast(metrics.members_with_gdp_count as integer) as members_with_gdp_count,
         cast(metrics.trade_to_gdp_ratio as double) as trade_to_gdp_ratio,
-        cast(coverage.trade_source as varchar) as trade_source,
+        cast(coverage.trade_source as string) as trade_source,
         cast(coverage.is_source_fallback as boolean) as is_source_fallback,
         cast(coverage.covered_reporter_count as integer) as covered_reporter_count,
         cast(coverage.world_trade_share_covered as double) as world_trade_share_covered,
@@ -334,7 +334,7 @@ final as (
         cast(like_for_like.intra_bloc_export_share as double) as like_for_like_intra_bloc_export_share,
         cast(previous_year.intra_bloc_export_share as double) as like_for_like_intra_bloc_export_share_previous_year,
         cast(like_for_like.trade_intensity_index_intra_bloc as double) as like_for_like_trade_intensity_index_intra_bloc,
-        cast(previous_year.trade_intensity_index_intra_bloc as double) as like_for_like_trade_intensity_index_intra_bloc_previous_year,
+        cast(previous_year.trade_intensity_index_intra_bloc as double) as like_for_like_trade_intensity_index_intra_bloc_previous_year
     from observed as metrics
     left join observed as like_for_like
         on metrics.bloc_code = like_for_like.bloc_code

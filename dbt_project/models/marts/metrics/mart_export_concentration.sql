@@ -9,7 +9,7 @@ with trade as (
 
 coverage as (
     -- the year's source and coverage (mart_trade_coverage), carried on every row
-    select year, trade_source, is_source_fallback, covered_reporter_count, world_trade_share_covered,
+    select year, trade_source, is_source_fallback, covered_reporter_count, world_trade_share_covered
     from {{ ref('mart_trade_coverage') }}
     where true {{ in_run_years() }}
 ),
@@ -20,27 +20,27 @@ annual_flows as (
         exporter_iso3 as iso3,
         importer_iso3,
         hs6,
-        value_usd,
+        value_usd
     from trade
     where period_type = 'annual'
 ),
 
 by_product as (
-    select year, iso3, hs6, sum(value_usd) as exports_usd,
+    select year, iso3, hs6, sum(value_usd) as exports_usd
     from annual_flows
     group by year, iso3, hs6
     having sum(value_usd) > 0
 ),
 
 by_market as (
-    select year, iso3, importer_iso3, sum(value_usd) as exports_usd,
+    select year, iso3, importer_iso3, sum(value_usd) as exports_usd
     from annual_flows
     group by year, iso3, importer_iso3
     having sum(value_usd) > 0
 ),
 
 totals as (
-    select year, iso3, sum(exports_usd) as exports_usd,
+    select year, iso3, sum(exports_usd) as exports_usd
     from by_product
     group by year, iso3
 ),
@@ -51,7 +51,7 @@ product_hhi as (
         by_product.year,
         by_product.iso3,
         sum(power(by_product.exports_usd / totals.exports_usd, 2)) as product_hhi,
-        count(*) as product_count,
+        count(*) as product_count
     from by_product
     inner join totals
         on by_product.year = totals.year
@@ -65,7 +65,7 @@ market_hhi as (
         by_market.year,
         by_market.iso3,
         sum(power(by_market.exports_usd / totals.exports_usd, 2)) as market_hhi,
-        count(*) as market_count,
+        count(*) as market_count
     from by_market
     inner join totals
         on by_market.year = totals.year
@@ -81,7 +81,7 @@ joined as (
         product_hhi.product_count,
         product_hhi.product_hhi,
         market_hhi.market_count,
-        market_hhi.market_hhi,
+        market_hhi.market_hhi
     from totals
     inner join product_hhi
         on totals.year = product_hhi.year
@@ -103,13 +103,13 @@ normalised as (
         case
             when market_count = 1 then 1.0
             else (market_count * market_hhi - 1) / (market_count - 1)
-        end as market_hhi_normalised,
+        end as market_hhi_normalised
     from joined
 ),
 
 final as (
     select
-        cast(iso3 as varchar) as iso3,
+        cast(iso3 as string) as iso3,
         cast(year as integer) as year,
         cast(exports_usd as double) as exports_usd,
         cast(product_count as integer) as product_count,
@@ -118,10 +118,10 @@ final as (
         cast(market_count as integer) as market_count,
         cast(market_hhi as double) as market_hhi,
         cast(market_hhi_normalised as double) as market_hhi_normalised,
-        cast(trade_source as varchar) as trade_source,
+        cast(trade_source as string) as trade_source,
         cast(is_source_fallback as boolean) as is_source_fallback,
         cast(covered_reporter_count as integer) as covered_reporter_count,
-        cast(world_trade_share_covered as double) as world_trade_share_covered,
+        cast(world_trade_share_covered as double) as world_trade_share_covered
     from normalised
     left join coverage using (year)
 )

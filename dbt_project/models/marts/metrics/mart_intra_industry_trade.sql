@@ -10,14 +10,14 @@
 -- scale that was 20 million groups a year).
 with annual_flows as (
     -- one row per year, exporter, importer and HS6 (fct_trade's grain, one annual period a year)
-    select year, exporter_iso3, importer_iso3, hs6, value_usd,
+    select year, exporter_iso3, importer_iso3, hs6, value_usd
     from {{ ref('fct_trade') }}
     where period_type = 'annual' {{ in_run_years() }}
 ),
 
 coverage as (
     -- the year's source and coverage (mart_trade_coverage), carried on every row
-    select year, trade_source, is_source_fallback, covered_reporter_count, world_trade_share_covered,
+    select year, trade_source, is_source_fallback, covered_reporter_count, world_trade_share_covered
     from {{ ref('mart_trade_coverage') }}
     where true {{ in_run_years() }}
 ),
@@ -29,7 +29,7 @@ one_way as (
         exporter_iso3,
         importer_iso3,
         sum(value_usd) as value_usd,
-        count(*) filter (where value_usd > 0) as product_count,
+        count(*) filter (where value_usd > 0) as product_count
     from annual_flows
     group by year, exporter_iso3, importer_iso3
 ),
@@ -41,7 +41,7 @@ two_way as (
         there.exporter_iso3,
         there.importer_iso3,
         sum(least(there.value_usd, back.value_usd)) as matched_usd,
-        count(*) filter (where there.value_usd > 0 and back.value_usd > 0) as product_count,
+        count(*) filter (where there.value_usd > 0 and back.value_usd > 0) as product_count
     from annual_flows as there
     inner join annual_flows as back
         on there.year = back.year
@@ -53,18 +53,18 @@ two_way as (
 ),
 
 two_way_both_sides as (
-    select year, exporter_iso3 as reporter_iso3, importer_iso3 as partner_iso3, matched_usd, product_count,
+    select year, exporter_iso3 as reporter_iso3, importer_iso3 as partner_iso3, matched_usd, product_count
     from two_way
     union all
-    select year, importer_iso3, exporter_iso3, matched_usd, product_count,
+    select year, importer_iso3, exporter_iso3, matched_usd, product_count
     from two_way
 ),
 
 pairs as (
     -- every pair with a flow either way, seen from both sides
-    select year, exporter_iso3 as reporter_iso3, importer_iso3 as partner_iso3, from one_way
+    select year, exporter_iso3 as reporter_iso3, importer_iso3 as partner_iso3 from one_way
     union
-    select year, importer_iso3, exporter_iso3, from one_way
+    select year, importer_iso3, exporter_iso3 from one_way
 ),
 
 by_pair as (
@@ -79,7 +79,7 @@ by_pair as (
         -- products traded either way: each way's, less those counted twice
         coalesce(exports.product_count, 0) + coalesce(imports.product_count, 0)
             - coalesce(two_way_both_sides.product_count, 0) as product_count,
-        coalesce(two_way_both_sides.product_count, 0) as two_way_product_count,
+        coalesce(two_way_both_sides.product_count, 0) as two_way_product_count
     from pairs
     left join one_way as exports
         on pairs.year = exports.year
@@ -97,8 +97,8 @@ by_pair as (
 
 final as (
     select
-        cast(reporter_iso3 as varchar) as reporter_iso3,
-        cast(partner_iso3 as varchar) as partner_iso3,
+        cast(reporter_iso3 as string) as reporter_iso3,
+        cast(partner_iso3 as string) as partner_iso3,
         cast(year as integer) as year,
         cast(exports_usd as double) as exports_usd,
         cast(imports_usd as double) as imports_usd,
@@ -109,10 +109,10 @@ final as (
         cast(intra_industry_trade_usd / nullif(total_trade_usd, 0) as double) as grubel_lloyd_index,
         cast(product_count as integer) as product_count,
         cast(two_way_product_count as integer) as two_way_product_count,
-        cast(trade_source as varchar) as trade_source,
+        cast(trade_source as string) as trade_source,
         cast(is_source_fallback as boolean) as is_source_fallback,
         cast(covered_reporter_count as integer) as covered_reporter_count,
-        cast(world_trade_share_covered as double) as world_trade_share_covered,
+        cast(world_trade_share_covered as double) as world_trade_share_covered
     from by_pair
     left join coverage using (year)
 )

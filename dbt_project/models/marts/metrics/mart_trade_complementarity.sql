@@ -10,39 +10,39 @@ with trade as (
 
 coverage as (
     -- the year's source and coverage (mart_trade_coverage), carried on every row
-    select year, trade_source, is_source_fallback, covered_reporter_count, world_trade_share_covered,
+    select year, trade_source, is_source_fallback, covered_reporter_count, world_trade_share_covered
     from {{ ref('mart_trade_coverage') }}
     where true {{ in_run_years() }}
 ),
 
 annual_flows as (
-    select year, exporter_iso3, importer_iso3, hs6, value_usd,
+    select year, exporter_iso3, importer_iso3, hs6, value_usd
     from trade
     where period_type = 'annual'
 ),
 
 imports_by_product as (
-    select year, importer_iso3 as iso3, hs6, sum(value_usd) as imports_usd,
+    select year, importer_iso3 as iso3, hs6, sum(value_usd) as imports_usd
     from annual_flows
     group by year, importer_iso3, hs6
     having sum(value_usd) > 0
 ),
 
 exports_by_product as (
-    select year, exporter_iso3 as iso3, hs6, sum(value_usd) as exports_usd,
+    select year, exporter_iso3 as iso3, hs6, sum(value_usd) as exports_usd
     from annual_flows
     group by year, exporter_iso3, hs6
     having sum(value_usd) > 0
 ),
 
 import_totals as (
-    select year, iso3, sum(imports_usd) as imports_usd,
+    select year, iso3, sum(imports_usd) as imports_usd
     from imports_by_product
     group by year, iso3
 ),
 
 export_totals as (
-    select year, iso3, sum(exports_usd) as exports_usd,
+    select year, iso3, sum(exports_usd) as exports_usd
     from exports_by_product
     group by year, iso3
 ),
@@ -53,7 +53,7 @@ import_shares as (
         imports_by_product.year,
         imports_by_product.iso3,
         imports_by_product.hs6,
-        imports_by_product.imports_usd / import_totals.imports_usd as import_share,
+        imports_by_product.imports_usd / import_totals.imports_usd as import_share
     from imports_by_product
     inner join import_totals
         on imports_by_product.year = import_totals.year
@@ -66,7 +66,7 @@ export_shares as (
         exports_by_product.year,
         exports_by_product.iso3,
         exports_by_product.hs6,
-        exports_by_product.exports_usd / export_totals.exports_usd as export_share,
+        exports_by_product.exports_usd / export_totals.exports_usd as export_share
     from exports_by_product
     inner join export_totals
         on exports_by_product.year = export_totals.year
@@ -77,7 +77,7 @@ pairs as (
     select
         import_totals.year,
         import_totals.iso3 as importer_iso3,
-        export_totals.iso3 as exporter_iso3,
+        export_totals.iso3 as exporter_iso3
     from import_totals
     inner join export_totals
         on import_totals.year = export_totals.year
@@ -91,7 +91,7 @@ overlap as (
         import_shares.iso3 as importer_iso3,
         export_shares.iso3 as exporter_iso3,
         sum(least(import_shares.import_share, export_shares.export_share)) as matched_share,
-        count(*) as overlapping_product_count,
+        count(*) as overlapping_product_count
     from import_shares
     inner join export_shares
         on import_shares.year = export_shares.year
@@ -110,7 +110,7 @@ indices as (
         pairs.importer_iso3,
         pairs.exporter_iso3,
         100 * coalesce(overlap.matched_share, 0) as trade_complementarity_index,
-        coalesce(overlap.overlapping_product_count, 0) as overlapping_product_count,
+        coalesce(overlap.overlapping_product_count, 0) as overlapping_product_count
     from pairs
     left join overlap
         on pairs.year = overlap.year
@@ -120,15 +120,15 @@ indices as (
 
 final as (
     select
-        cast(importer_iso3 as varchar) as importer_iso3,
-        cast(exporter_iso3 as varchar) as exporter_iso3,
+        cast(importer_iso3 as string) as importer_iso3,
+        cast(exporter_iso3 as string) as exporter_iso3,
         cast(year as integer) as year,
         cast(trade_complementarity_index as double) as trade_complementarity_index,
         cast(overlapping_product_count as integer) as overlapping_product_count,
-        cast(trade_source as varchar) as trade_source,
+        cast(trade_source as string) as trade_source,
         cast(is_source_fallback as boolean) as is_source_fallback,
         cast(covered_reporter_count as integer) as covered_reporter_count,
-        cast(world_trade_share_covered as double) as world_trade_share_covered,
+        cast(world_trade_share_covered as double) as world_trade_share_covered
     from indices
     left join coverage using (year)
 )

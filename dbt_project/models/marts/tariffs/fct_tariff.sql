@@ -27,11 +27,12 @@ additional as (
         exporter_iso3,
         hs6,
         -- to 1e-6 of a percentage point: day-weighting leaves floating-point dust
-        round(sum(additional_rate_pct * day(last_day(make_date(year, month, 1))))
-            / dayofyear(make_date(year, 12, 31)), 6) as additional_rate_pct,
+        {{ round_double(
+            'sum(additional_rate_pct * day(last_day(make_date(year, month, 1))))
+            / dayofyear(make_date(year, 12, 31))', 6) }} as additional_rate_pct,
         sum(share_of_lines_with_additional_duty * day(last_day(make_date(year, month, 1))))
             / dayofyear(make_date(year, 12, 31)) as share_of_lines_with_additional_duty,
-        {{ comma_list_union('measure_ids') }} as measure_ids,
+        {{ comma_list_union('measure_ids') }} as measure_ids
     from monthly
     group by year, importer_iso3, exporter_iso3, hs6
 ),
@@ -45,7 +46,7 @@ joined as (
             else coalesce(additional.additional_rate_pct, 0)
         end as additional_rate,
         coalesce(additional.share_of_lines_with_additional_duty, 0) as share_of_lines_with_additional_duty,
-        coalesce(additional.measure_ids, '') as measure_ids,
+        coalesce(additional.measure_ids, '') as measure_ids
     from base_rates
     left join additional
         on base_rates.year = additional.year
@@ -69,11 +70,11 @@ final as (
         preferential_rate_pct,
         applied_rate_pct,
         additional_rate as additional_rate_pct,
-        round(applied_rate_pct + additional_rate, 6) as total_rate_pct,
+        {{ round_double('applied_rate_pct + additional_rate', 6) }} as total_rate_pct,
         additional_rate > 0 as has_additional_duty,
         case when additional_rate is not null then share_of_lines_with_additional_duty end
             as share_of_lines_with_additional_duty,
-        measure_ids,
+        measure_ids
     from joined
 )
 

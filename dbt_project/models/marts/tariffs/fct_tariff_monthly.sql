@@ -13,11 +13,16 @@ trade_years as (
 
 months as (
     select
-        cast(month_start as date) as month_start,
+        month_start,
         last_day(month_start) as month_end,
         cast(year(month_start) as integer) as year,
-        cast(month(month_start) as integer) as month,
-    from range(date '2018-01-01', make_date({{ var('last_year') }} + 1, 1, 1), interval 1 month) as months(month_start)
+        cast(month(month_start) as integer) as month
+    from (
+        -- every month from January 2018 to December of var last_year
+        select make_date(cast(y as integer), cast(m as integer), 1) as month_start
+        from range(2018, {{ var('last_year') }} + 1) as years(y)
+        cross join range(1, 13) as month_numbers(m)
+    ) as month_starts
     where year(month_start) in (select year from trade_years)
 ),
 
@@ -30,11 +35,14 @@ line_months as (
         months.month,
         day(months.month_end) as days_in_month,
         sum(
-            (least(coalesce(schedule.valid_to, months.month_end), months.month_end)
-                - greatest(schedule.valid_from, months.month_start) + 1)
+            ({{ dbt.datediff(
+                'greatest(schedule.valid_from, months.month_start)',
+                'least(coalesce(schedule.valid_to, months.month_end), months.month_end)',
+                'day'
+            ) }} + 1)
             * (schedule.total_rate_pct - schedule.base_rate_pct)
         ) as additional_rate_days,
-        {{ comma_list_union('schedule.measure_ids') }} as measure_ids,
+        {{ comma_list_union('schedule.measure_ids') }} as measure_ids
     from schedule
     inner join months
         on schedule.valid_from <= months.month_end
@@ -44,15 +52,15 @@ line_months as (
 
 final as (
     select
-        year || '-' || lpad(cast(month as varchar), 2, '0') as period_key,
+        year || '-' || lpad(cast(month as string), 2, '0') as period_key,
         year,
         month,
         'USA' as importer_iso3,
         exporter_iso3,
         hs6,
-        round(sum(additional_rate_days) / (count(*) * any_value(days_in_month)), 6) as additional_rate_pct,
+        {{ round_double('sum(additional_rate_days) / (count(*) * any_value(days_in_month))', 6) }} as additional_rate_pct,
         count(*) filter (where additional_rate_days > 0) / count(*) as share_of_lines_with_additional_duty,
-        {{ comma_list_union('measure_ids') }} as measure_ids,
+        {{ comma_list_union('measure_ids') }} as measure_ids
     from line_months
     group by year, month, exporter_iso3, hs6
     having sum(additional_rate_days) > 0

@@ -35,7 +35,7 @@ monthly_rates as (
         trade.exporter_iso3,
         trade.hs6,
         trade.value_usd,
-        coalesce(monthly_tariffs.additional_rate_pct, 0) as additional_rate_pct,
+        coalesce(monthly_tariffs.additional_rate_pct, 0) as additional_rate_pct
     from trade
     left join monthly_tariffs
         on trade.period_key = monthly_tariffs.period_key
@@ -50,7 +50,7 @@ monthly_weighted as (
         year,
         exporter_iso3,
         hs6,
-        sum(value_usd * additional_rate_pct) / nullif(sum(value_usd), 0) as additional_rate_pct,
+        sum(value_usd * additional_rate_pct) / nullif(sum(value_usd), 0) as additional_rate_pct
     from monthly_rates
     group by year, exporter_iso3, hs6
 ),
@@ -72,7 +72,7 @@ flows as (
             when trade.period_type = 'annual'
                 then coalesce(monthly_weighted.additional_rate_pct, annual_tariffs.additional_rate_pct)
             else monthly_rates.additional_rate_pct
-        end as additional_rate_pct,
+        end as additional_rate_pct
     from trade
     inner join products on trade.hs6 = products.hs6
     left join annual_tariffs
@@ -92,7 +92,7 @@ flows as (
 ),
 
 member_flows as (
-    select memberships.bloc_code, flows.*,
+    select memberships.bloc_code, flows.*
     from flows
     inner join memberships
         on flows.exporter_iso3 = memberships.iso3
@@ -119,7 +119,7 @@ final as (
             as additional_rate_trade_weighted_pct,
         coalesce(sum(value_usd * additional_rate_pct / 100), 0) as exposure_usd,
         coalesce(sum(value_usd) filter (where additional_rate_pct > 0), 0) / sum(value_usd)
-            as share_facing_additional_duty,
+            as share_facing_additional_duty
     from member_flows
     group by all
 )

@@ -6,13 +6,13 @@ with tariffs as (
 ),
 
 imports as (
-    select year, importer_iso3, exporter_iso3, hs6, value_usd,
+    select year, importer_iso3, exporter_iso3, hs6, value_usd
     from {{ ref('fct_trade') }}
     where period_type = 'annual' {{ in_run_years() }}
 ),
 
 lines as (
-    select tariffs.*, imports.value_usd,
+    select tariffs.*, imports.value_usd
     from tariffs
     left join imports
         on tariffs.year = imports.year
@@ -33,7 +33,7 @@ final as (
         sum(mfn_rate_pct * value_usd) / nullif(sum(value_usd), 0) as mfn_trade_weighted_pct,
         sum(applied_rate_pct * value_usd) / nullif(sum(value_usd), 0) as applied_trade_weighted_pct,
         sum(total_rate_pct * value_usd) / nullif(sum(value_usd), 0) as total_trade_weighted_pct,
-        coalesce(sum(value_usd), 0) as imports_usd,
+        coalesce(sum(value_usd), 0) as imports_usd
     from lines
     group by importer_iso3, exporter_iso3, year
 )

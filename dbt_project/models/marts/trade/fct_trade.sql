@@ -26,7 +26,7 @@ final as (
         exporter_reported_value_usd,
         importer_reported_value_usd,
         mirror_gap_usd,
-        baci_value_usd,
+        baci_value_usd
     from reconciled
 )
 

@@ -25,7 +25,7 @@ final as (
         cif_value_usd,
         fob_value_usd,
         net_weight_kg,
-        source_file,
+        source_file
     from reports
 )
 

@@ -18,7 +18,7 @@ pairs as (
         importer_iso3,
         count(*) as flow_count,
         sum(exporter_reported_value_usd) as exporter_reported_value_usd,
-        sum(importer_reported_value_usd) as importer_reported_value_usd,
+        sum(importer_reported_value_usd) as importer_reported_value_usd
     from both_sides
     group by all
 ),
@@ -36,7 +36,7 @@ final as (
         cast(row_number() over (
             partition by year order by importer_reported_value_usd + exporter_reported_value_usd desc,
             exporter_iso3, importer_iso3
-        ) as integer) as value_rank,
+        ) as integer) as value_rank
     from pairs
 )
 

@@ -6,7 +6,7 @@ renamed as (
     select
         code as hs6,
         description,
-        _source_file as source_file,
+        _source_file as source_file
     from source
     -- one row per code across releases (the latest file name wins)
     qualify row_number() over (partition by code order by _source_file desc) = 1

@@ -11,7 +11,7 @@ records as (
 ),
 
 final as (
-    select * exclude (excluded_as)
+    select * except (excluded_as)
     from records
     where excluded_as is null and partner_code = 0
 )

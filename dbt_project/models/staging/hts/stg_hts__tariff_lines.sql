@@ -6,23 +6,25 @@ with source as (
 ),
 
 renamed as (
+    -- names with spaces through adapter.quote ("x" on DuckDB, `x` on Spark, where dbt-spark
+    -- turns ANSI mode off and a double-quoted "x" is a string); the others unquoted
     select
-        "HTS Number" as hts_number,
-        replace("HTS Number", '.', '') as hts_digits,
-        "Indent" as indent,
-        "Description" as description,
-        "Unit of Quantity" as unit_of_quantity,
-        "General Rate of Duty" as general_rate_text,
+        {{ adapter.quote('HTS Number') }} as hts_number,
+        replace({{ adapter.quote('HTS Number') }}, '.', '') as hts_digits,
+        Indent as indent,
+        Description as description,
+        {{ adapter.quote('Unit of Quantity') }} as unit_of_quantity,
+        {{ adapter.quote('General Rate of Duty') }} as general_rate_text,
         general_ad_valorem_pct,
         general_has_specific,
-        "Special Rate of Duty" as special_rate_text,
-        "Column 2 Rate of Duty" as column2_rate_text,
+        {{ adapter.quote('Special Rate of Duty') }} as special_rate_text,
+        {{ adapter.quote('Column 2 Rate of Duty') }} as column2_rate_text,
         column2_ad_valorem_pct,
         column2_has_specific,
-        "Additional Duties" as additional_duties_text,
-        _source_file as source_file,
+        {{ adapter.quote('Additional Duties') }} as additional_duties_text,
+        _source_file as source_file
     from source
-    where "HTS Number" is not null
+    where {{ adapter.quote('HTS Number') }} is not null
 ),
 
 parents as (
@@ -44,13 +46,15 @@ inherited as (
         coalesce(renamed.general_has_specific, parents.general_has_specific) as general_has_specific,
         coalesce(renamed.special_rate_text, parents.special_rate_text) as special_rate_text,
         -- the programmes in parentheses, e.g. Free (A+,AU,...,KR,...) -> [A+, AU, ..., KR, ...]
-        string_split(nullif(regexp_extract(
-            coalesce(renamed.special_rate_text, parents.special_rate_text), '\(([^)]*)\)', 1
-        ), ''), ',') as special_programs,
+        {{ split_list(
+            "nullif(regexp_extract(coalesce(renamed.special_rate_text, parents.special_rate_text), "
+                ~ regex_literal('\\(([^)]*)\\)') ~ ", 1), '')",
+            "','"
+        ) }} as special_programs,
         coalesce(renamed.column2_rate_text, parents.column2_rate_text) as column2_rate_text,
         coalesce(renamed.column2_ad_valorem_pct, parents.column2_ad_valorem_pct) as column2_ad_valorem_pct,
         renamed.additional_duties_text,
-        renamed.source_file,
+        renamed.source_file
     from renamed
     left join parents
         on length(renamed.hts_digits) = 10

@@ -10,7 +10,7 @@ renamed as (
         iso2,
         name,
         is_aggregate,
-        note,
+        note
     from source
 )
 

@@ -11,7 +11,7 @@ renamed as (
         cast(year as integer) as year,
         -- in the indicator's own unit: current US dollars for NY.GDP.MKTP.CD
         value,
-        _source_file as source_file,
+        _source_file as source_file
     from source
 )
 

@@ -49,51 +49,66 @@ traded as (
 
 hts8_lines as (
     select hts8, hs6, any_value(mfn_rate_pct) as mfn_rate_pct, any_value(has_specific_duty) as has_specific_duty,
-        any_value(statistical_lines) as statistical_lines, any_value(agreement_rates) as agreement_rates,
+        any_value(statistical_lines) as statistical_lines, any_value(agreement_rates) as agreement_rates
     from lines
     group by hts8, hs6
 ),
 
 partner_lines as (
-    select memberships.iso3 as exporter_iso3, hts8_lines.hts8,
+    select memberships.iso3 as exporter_iso3, hts8_lines.hts8
     from memberships, hts8_lines
     where memberships.bloc_code = 'CJK'
     union
-    select traded.exporter_iso3, hts8_lines.hts8,
+    select traded.exporter_iso3, hts8_lines.hts8
     from traded
     inner join hts8_lines on traded.hs6 = hts8_lines.hs6
+),
+
+partner_agreement_rates as (
+    -- the partner's entry in the line's free-trade-agreement rates, if it lists its programme
+    select
+        partner_lines.exporter_iso3,
+        hts8_lines.*,
+        {{ list_first(list_filter(
+            'hts8_lines.agreement_rates', 'r', 'r.partner_iso3 = partner_lines.exporter_iso3'
+        )) }} as agreement_rate
+    from partner_lines
+    inner join hts8_lines on partner_lines.hts8 = hts8_lines.hts8
 ),
 
 base_rates as (
     -- the partner's free-trade-agreement rate where the line lists its programme, else MFN
     select
-        partner_lines.exporter_iso3,
-        hts8_lines.*,
-        list_filter(hts8_lines.agreement_rates, lambda r: r.partner_iso3 = partner_lines.exporter_iso3)[1] as agreement_rate,
-        coalesce(struct_extract(agreement_rate, 'rate_pct'), hts8_lines.mfn_rate_pct) as base_rate_pct,
-        coalesce(struct_extract(agreement_rate, 'agreement'), 'MFN') as base_rate_source,
-    from partner_lines
-    inner join hts8_lines on partner_lines.hts8 = hts8_lines.hts8
+        *,
+        coalesce(partner_agreement_rates.agreement_rate.rate_pct, mfn_rate_pct) as base_rate_pct,
+        coalesce(partner_agreement_rates.agreement_rate.agreement, 'MFN') as base_rate_source
+    from partner_agreement_rates
 ),
 
 measure_partner_tokens as (
-    select measure_id, valid_from, partners_excluded, trim(unnest(string_split(partners, ';'))) as token,
-    from measures
+    select measure_id, valid_from, partners_excluded, trim(token) as token
+    from (
+        select measure_id, valid_from, partners_excluded, {{ unnest_list(split_list('partners', "';'")) }} as token
+        from measures
+    ) as measure_tokens
 ),
 
 measure_partners as (
     -- a token is '*', an ISO3 code, or a bloc whose member the exporter was when the measure began
-    select distinct tokens.measure_id, exporters.exporter_iso3,
+    -- (a cross join and a where: Spark allows no correlated subquery in a join condition)
+    select distinct tokens.measure_id, exporters.exporter_iso3
     from measure_partner_tokens as tokens
-    inner join (select distinct exporter_iso3 from partner_lines) as exporters
-        on tokens.token in ('*', exporters.exporter_iso3)
+    cross join (select distinct exporter_iso3 from partner_lines) as exporters
+    where (
+        tokens.token in ('*', exporters.exporter_iso3)
         or exists (
             select 1 from memberships
             where memberships.bloc_code = tokens.token
                 and memberships.iso3 = exporters.exporter_iso3
                 and tokens.valid_from between memberships.valid_from and coalesce(memberships.valid_to, date '9999-12-31')
         )
-    where not list_contains(string_split(coalesce(tokens.partners_excluded, ''), ';'), exporters.exporter_iso3)
+    )
+    and not array_contains({{ split_list("coalesce(tokens.partners_excluded, '')", "';'") }}, exporters.exporter_iso3)
 ),
 
 breakpoints as (
@@ -107,7 +122,7 @@ breakpoints as (
 ),
 
 segments as (
-    select day as segment_from, lead(day) over (order by day) - 1 as segment_to,
+    select day as segment_from, lead(day) over (order by day) - 1 as segment_to
     from breakpoints
     where day >= date '2018-01-01'
 ),
@@ -119,7 +134,7 @@ in_force as (
         line_measures.statistical_code,
         segments.segment_from,
         line_measures.is_exempt,
-        measures.*,
+        measures.*
     from line_measures
     inner join measures on line_measures.measure_id = measures.measure_id
     inner join measure_partners on line_measures.measure_id = measure_partners.measure_id
@@ -136,7 +151,7 @@ chosen as (
     select
         *,
         count(*) over (partition by exporter_iso3, statistical_code, segment_from, programme) > 1
-            and precedence > 0 as has_replaced,
+            and precedence > 0 as has_replaced
     from in_force
     where not is_exempt
     qualify row_number() over (
@@ -146,7 +161,8 @@ chosen as (
 ),
 
 present as (
-    select exporter_iso3, statistical_code, segment_from, list(authority) || list(programme) as duties,
+    select exporter_iso3, statistical_code, segment_from,
+        {{ dbt.array_concat(aggregate_list('authority'), aggregate_list('programme')) }} as duties
     from chosen
     group by all
 ),
@@ -154,14 +170,14 @@ present as (
 dropped as (
     -- rule 3
     select chosen.exporter_iso3, chosen.statistical_code, chosen.segment_from, chosen.measure_id,
-        min(rules.rule_id) as rule_id,
+        min(rules.rule_id) as rule_id
     from chosen
     inner join present using (exporter_iso3, statistical_code, segment_from)
     inner join stacking_rules as rules
-        on list_has_any(present.duties, string_split(rules.when_present, ';'))
-        and list_has_any([chosen.authority, chosen.programme], string_split(rules.drops, ';'))
+        on {{ list_has_any('present.duties', split_list('rules.when_present', "';'")) }}
+        and {{ list_has_any(dbt.array_construct(['chosen.authority', 'chosen.programme']), split_list('rules.drops', "';'")) }}
         and chosen.segment_from between rules.valid_from and coalesce(rules.valid_to, date '9999-12-31')
-        and (rules.partners = '*' or list_contains(string_split(rules.partners, ';'), chosen.exporter_iso3))
+        and (rules.partners = '*' or array_contains({{ split_list('rules.partners', "';'") }}, chosen.exporter_iso3))
     group by all
 ),
 
@@ -179,14 +195,14 @@ applied as (
             when dropped.rule_id is not null then dropped.rule_id
             when chosen.rate_form = 'inclusive_of_base' then 'inclusive of base: ' || chosen.measure_id
             when chosen.has_replaced then 'replaces the general rate: ' || chosen.measure_id
-        end as rule,
+        end as rule
     from chosen
     left join dropped using (exporter_iso3, statistical_code, segment_from, measure_id)
     inner join base_rates using (exporter_iso3, hts8)
 ),
 
 exemptions as (
-    select distinct exporter_iso3, hts8, statistical_code, segment_from, 'exempt: ' || products_excluded as rule,
+    select distinct exporter_iso3, hts8, statistical_code, segment_from, 'exempt: ' || products_excluded as rule
     from in_force
     where is_exempt
 ),
@@ -202,18 +218,19 @@ statistical_line_parts as (
         {%- endfor %}
         -- rounded: a float sum's last bits depend on the order DuckDB's threads add in,
         -- and would make equal lines unequal (and the schedule differ between builds)
-        round(sum(part_pct), 6) as parts_pct,
-        list(measure_id) filter (where dropped_by is null) as measure_ids,
-        list(rule) filter (where rule is not null) as rules,
+        {{ round_double('sum(part_pct)', 6) }} as parts_pct,
+        {{ aggregate_list('measure_id') }} filter (where dropped_by is null) as measure_ids,
+        {{ aggregate_list('rule') }} filter (where rule is not null) as rules
     from applied
     group by all
 ),
 
 statistical_line_rules as (
-    select exporter_iso3, hts8, statistical_code, segment_from, rules, measure_ids, parts_pct,
+    select exporter_iso3, hts8, statistical_code, segment_from, rules, measure_ids, parts_pct
     from statistical_line_parts
-    union all by name
-    select exporter_iso3, hts8, statistical_code, segment_from, [rule] as rules,
+    union all
+    select exporter_iso3, hts8, statistical_code, segment_from, {{ dbt.array_construct(['rule']) }} as rules,
+        null as measure_ids, null as parts_pct
     from exemptions
 ),
 
@@ -227,7 +244,7 @@ hts8_parts as (
         sum({{ column }}) / any_value(base_rates.statistical_lines) as {{ column }},
         {%- endfor %}
         (count(*) = any_value(base_rates.statistical_lines) and min(parts_pct) = max(parts_pct))
-            or max(parts_pct) = 0 as is_uniform_across_statistical_lines,
+            or max(parts_pct) = 0 as is_uniform_across_statistical_lines
     from statistical_line_parts
     inner join base_rates using (exporter_iso3, hts8)
     group by all
@@ -238,8 +255,9 @@ hts8_rules as (
         exporter_iso3,
         hts8,
         segment_from,
-        list_sort(list_distinct(flatten(list(measure_ids)))) as measure_ids,
-        list_sort(list_distinct(flatten(list(rules)))) as rules,
+        -- (array_sort, array_distinct and flatten: the same on DuckDB and Spark)
+        array_sort(array_distinct(flatten({{ aggregate_list('measure_ids') }}))) as measure_ids,
+        array_sort(array_distinct(flatten({{ aggregate_list('rules') }}))) as rules
     from statistical_line_rules
     group by all
 ),
@@ -257,15 +275,16 @@ grid as (
         base_rates.has_specific_duty,
         base_rates.statistical_lines,
         {%- for column in part_columns.values() %}
-        round(coalesce(hts8_parts.{{ column }}, 0), 6) as {{ column }},
+        {{ round_double('coalesce(hts8_parts.' ~ column ~ ', 0)', 6) }} as {{ column }},
         {%- endfor %}
         coalesce(hts8_parts.is_uniform_across_statistical_lines, true) as is_uniform_across_statistical_lines,
-        array_to_string(coalesce(hts8_rules.measure_ids, []), ',') as measure_ids,
+        {{ list_join('coalesce(hts8_rules.measure_ids, ' ~ empty_list() ~ ')', "','") }} as measure_ids,
+        -- (cardinality: the number of elements on DuckDB and Spark)
         case
-            when len(hts8_rules.rules) > 0 then array_to_string(hts8_rules.rules, '; ')
-            when len(hts8_rules.measure_ids) > 0 then 'stacked'
+            when cardinality(hts8_rules.rules) > 0 then {{ list_join('hts8_rules.rules', "'; '") }}
+            when cardinality(hts8_rules.measure_ids) > 0 then 'stacked'
             else 'base rate only'
-        end as total_rule,
+        end as total_rule
     from base_rates
     cross join segments
     left join hts8_parts using (exporter_iso3, hts8, segment_from)
@@ -281,7 +300,7 @@ islands as (
             partition by exporter_iso3, hts8, {{ part_columns.values() | join(', ') }},
                 is_uniform_across_statistical_lines, measure_ids, total_rule
             order by segment_from
-        ) as island,
+        ) as island
     from grid
 ),
 
@@ -298,12 +317,12 @@ final as (
         {%- for column in part_columns.values() %}
         {{ column }},
         {%- endfor %}
-        round(any_value(base_rate_pct) + {{ part_columns.values() | join(' + ') }}, 6) as total_rate_pct,
+        {{ round_double('any_value(base_rate_pct) + ' ~ (part_columns.values() | join(' + ')), 6) }} as total_rate_pct,
         total_rule,
         measure_ids,
         any_value(has_specific_duty) as has_specific_duty,
         any_value(statistical_lines) as statistical_lines,
-        is_uniform_across_statistical_lines,
+        is_uniform_across_statistical_lines
     from islands
     group by exporter_iso3, hts8, island, {{ part_columns.values() | join(', ') }},
         is_uniform_across_statistical_lines, measure_ids, total_rule
