@@ -7,10 +7,13 @@ with reports as (
     where true {{ in_run_years() }}
 ),
 
+-- Summed in cents, as decimals: exact, so a complete download's gap is 0, not the float
+-- noise of adding the same values in another order (which differs between engines and
+-- between runs on many threads). Comtrade values carry at most cents.
 world as (
     select
         reporter_iso3, period_key, period_type, year, month, flow, hs_level, hs_code,
-        sum(value_usd) as world_value_usd
+        sum(cast(value_usd as decimal(38, 2))) as world_value_usd
     from reports
     where partner_iso3 = 'WLD'
     group by all
@@ -19,7 +22,7 @@ world as (
 partners as (
     select
         reporter_iso3, period_key, flow, hs_code,
-        sum(value_usd) as partner_sum_usd,
+        sum(cast(value_usd as decimal(38, 2))) as partner_sum_usd,
         count(distinct partner_iso3) as partners_reported
     from reports
     where partner_iso3 != 'WLD'
@@ -50,10 +53,10 @@ final as (
         flow,
         hs_level,
         hs_code,
-        world_value_usd,
-        partner_sum_usd,
-        gap_usd,
-        gap_usd / nullif(world_value_usd, 0) as gap_share,
+        cast(world_value_usd as double) as world_value_usd,
+        cast(partner_sum_usd as double) as partner_sum_usd,
+        cast(gap_usd as double) as gap_usd,
+        cast(gap_usd as double) / nullif(cast(world_value_usd as double), 0) as gap_share,
         cast(partners_reported as bigint) as partners_reported,
         -- Comtrade books confidential and unallocated trade to special partners (e.g.
         -- 899 "Areas, nes"), so a complete download adds up: within 1% of World, or
