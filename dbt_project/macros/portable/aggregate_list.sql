@@ -4,7 +4,7 @@
     {{ return(adapter.dispatch('aggregate_list')(value)) }}
 {%- endmacro %}
 
-{% macro default__aggregate_list(value) -%}
+{% macro duckdb__aggregate_list(value) -%}
     list({{ value }})
 {%- endmacro %}
 

@@ -6,7 +6,7 @@
     {{ return(adapter.dispatch('asof_inner_join')(left_alias, left_time, right_relation, right_alias, right_time, keys)) }}
 {%- endmacro %}
 
-{% macro default__asof_inner_join(left_alias, left_time, right_relation, right_alias, right_time, keys) -%}
+{% macro duckdb__asof_inner_join(left_alias, left_time, right_relation, right_alias, right_time, keys) -%}
     asof inner join {{ right_relation }} as {{ right_alias }}
         on {% for key in keys %}{{ left_alias }}.{{ key }} = {{ right_alias }}.{{ key }}
         and {% endfor %}{{ left_alias }}.{{ left_time }} >= {{ right_alias }}.{{ right_time }}

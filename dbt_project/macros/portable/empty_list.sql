@@ -4,7 +4,7 @@
     {{ return(adapter.dispatch('empty_list')()) }}
 {%- endmacro %}
 
-{% macro default__empty_list() -%}
+{% macro duckdb__empty_list() -%}
     []
 {%- endmacro %}
 

@@ -4,7 +4,7 @@
     {{ return(adapter.dispatch('integer_series')(start, stop)) }}
 {%- endmacro %}
 
-{% macro default__integer_series(start, stop) -%}
+{% macro duckdb__integer_series(start, stop) -%}
     generate_series({{ start }}, {{ stop }})
 {%- endmacro %}
 

@@ -4,7 +4,7 @@
     {{ return(adapter.dispatch('list_filter')(list, element, condition)) }}
 {%- endmacro %}
 
-{% macro default__list_filter(list, element, condition) -%}
+{% macro duckdb__list_filter(list, element, condition) -%}
     list_filter({{ list }}, lambda {{ element }}: {{ condition }})
 {%- endmacro %}
 

@@ -4,7 +4,7 @@
     {{ return(adapter.dispatch('list_first')(list)) }}
 {%- endmacro %}
 
-{% macro default__list_first(list) -%}
+{% macro duckdb__list_first(list) -%}
     ({{ list }})[1]
 {%- endmacro %}
 

@@ -4,7 +4,7 @@
     {{ return(adapter.dispatch('list_has_any')(list, other)) }}
 {%- endmacro %}
 
-{% macro default__list_has_any(list, other) -%}
+{% macro duckdb__list_has_any(list, other) -%}
     list_has_any({{ list }}, {{ other }})
 {%- endmacro %}
 

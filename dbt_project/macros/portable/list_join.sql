@@ -4,7 +4,7 @@
     {{ return(adapter.dispatch('list_join')(list, separator)) }}
 {%- endmacro %}
 
-{% macro default__list_join(list, separator) -%}
+{% macro duckdb__list_join(list, separator) -%}
     array_to_string({{ list }}, {{ separator }})
 {%- endmacro %}
 

@@ -4,7 +4,7 @@
     {{ return(adapter.dispatch('regex_full_match')(value, pattern)) }}
 {%- endmacro %}
 
-{% macro default__regex_full_match(value, pattern) -%}
+{% macro duckdb__regex_full_match(value, pattern) -%}
     regexp_full_match({{ value }}, {{ regex_literal(pattern) }})
 {%- endmacro %}
 

@@ -5,7 +5,7 @@
     {{ return(adapter.dispatch('regex_literal')(pattern)) }}
 {%- endmacro %}
 
-{% macro default__regex_literal(pattern) -%}
+{% macro duckdb__regex_literal(pattern) -%}
     '{{ pattern }}'
 {%- endmacro %}
 

@@ -7,7 +7,7 @@
     {{ return(adapter.dispatch('round_double')(value, digits)) }}
 {%- endmacro %}
 
-{% macro default__round_double(value, digits) -%}
+{% macro duckdb__round_double(value, digits) -%}
     round({{ value }}, {{ digits }})
 {%- endmacro %}
 

@@ -5,7 +5,7 @@
     {{ return(adapter.dispatch('split_list')(value, delimiter)) }}
 {%- endmacro %}
 
-{% macro default__split_list(value, delimiter) -%}
+{% macro duckdb__split_list(value, delimiter) -%}
     string_split({{ value }}, {{ delimiter }})
 {%- endmacro %}
 

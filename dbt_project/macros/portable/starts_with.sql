@@ -3,7 +3,7 @@
     {{ return(adapter.dispatch('starts_with')(value, prefix)) }}
 {%- endmacro %}
 
-{% macro default__starts_with(value, prefix) -%}
+{% macro duckdb__starts_with(value, prefix) -%}
     starts_with({{ value }}, {{ prefix }})
 {%- endmacro %}
 

@@ -5,7 +5,7 @@
     {{ return(adapter.dispatch('string_agg_ordered')(value, separator, order_by)) }}
 {%- endmacro %}
 
-{% macro default__string_agg_ordered(value, separator, order_by) -%}
+{% macro duckdb__string_agg_ordered(value, separator, order_by) -%}
     string_agg({{ value }}, {{ separator }} order by {{ order_by }})
 {%- endmacro %}
 

@@ -4,7 +4,7 @@
     {{ return(adapter.dispatch('struct_of')(fields)) }}
 {%- endmacro %}
 
-{% macro default__struct_of(fields) -%}
+{% macro duckdb__struct_of(fields) -%}
     struct_pack({% for name, value in fields.items() %}{{ name }} := {{ value }}{{ ', ' if not loop.last }}{% endfor %})
 {%- endmacro %}
 

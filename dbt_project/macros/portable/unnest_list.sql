@@ -4,7 +4,7 @@
     {{ return(adapter.dispatch('unnest_list')(list)) }}
 {%- endmacro %}
 
-{% macro default__unnest_list(list) -%}
+{% macro duckdb__unnest_list(list) -%}
     unnest({{ list }})
 {%- endmacro %}
 
