@@ -105,15 +105,19 @@ def test_the_report_names_each_mart_and_its_verdict(warehouse, tmp_path):
     (tmp_path / "tables" / "marts.db").mkdir(parents=True)
     spark_mart(warehouse, tmp_path / "tables" / "marts.db" / "m", "select * from marts.m where n <> 2")
     warehouse.execute("create table marts.other as select 1 as a")
+    # an empty mart: Spark writes no file into its folder
+    warehouse.execute("create table marts.empty (year integer)")
+    (tmp_path / "tables" / "marts.db" / "empty").mkdir()
     warehouse.close()
     results = spark.compare_all(tmp_path / "warehouse.duckdb", tmp_path)
     assert [(r.mart, r.equal, r.column_differences) for r in results] == [
+        ("empty", True, ""),
         ("m", False, ""),
         ("other", False, "no Spark table"),
     ]
     report = spark.render(results)
-    assert "0 of 2 marts equal on Spark and DuckDB; different: m, other" in report
-    assert report.splitlines()[2].split()[:4] == ["m", "4", "3", "1"]
+    assert "1 of 3 marts equal on Spark and DuckDB; different: m, other" in report
+    assert report.splitlines()[3].split()[:4] == ["m", "4", "3", "1"]
 
 
 @pytest.fixture
