@@ -27,6 +27,8 @@ DUCKDB_ONLY = {
     r"(?<![-'])\[\s*[\w'\"]": "a list literal [...]: a dispatch macro (Spark: array(...))",
     r"\{\s*'\w+'\s*:": "a struct literal {'k': v}: a dispatch macro (Spark: named_struct)",
     r",\s*\n\s*from\b": "a trailing comma before from (Spark refuses it)",
+    r'"[A-Za-z_][\w ]*"': 'a "quoted" name: a string on Spark (dbt-spark turns ANSI mode off): '
+    "a bare name, or adapter.quote",
 }
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 COMMENT = re.compile(r"--[^\n]*")
@@ -76,6 +78,7 @@ def test_no_duckdb_only_sql_outside_a_dispatch_macro(path):
         "select {'a': 1} as s",
         "select datediff('day', a, b) from t",
         "select a,\n    b,\nfrom t",
+        'select "refYear" from t',
     ],
 )
 def test_the_check_finds_duckdb_only_sql(sql):
