@@ -387,6 +387,9 @@ def results_markdown(args: argparse.Namespace, bench: Bench, year_files: list[Pa
         "  `pandas.read_csv`, checked against the pipeline's mart.",
         f"- one more year: the pipeline built with N years, year N+1 added, then `{' '.join(GROWTH_SHOWN)}`",
         "  timed; its note counts the files landed (the ledger skips those already landed).",
+        "",
+        "The same builds on Apache Spark, next to DuckDB's: [RESULTS-spark.md](RESULTS-spark.md)",
+        "(`python -m benchmarks.spark`).",
     ]
     return "\n".join(lines) + "\n"
 

@@ -34,9 +34,10 @@ RESULTS = Path(__file__).with_name("RESULTS-spark.md")
 ROWS_PER_YEAR = 10_000_000
 
 
-def measure_engines(bench: Bench, name: str, env: dict[str, str]) -> list[Phase]:
-    """The four phases on the raw folder of `env`."""
-    work = bench.work / name
+def measure_engines(bench: Bench, folder: str, name: str, env: dict[str, str]) -> list[Phase]:
+    """The four phases on the raw folder of `env`, in work/`folder` (a plain name: it
+    ends up in Spark's settings, whose metastore URL a comma would break)."""
+    work = bench.work / folder
     spark_env = {
         **env,
         settings.ENGINE_VAR: "spark",
@@ -65,18 +66,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows-per-year", type=int, default=ROWS_PER_YEAR)
     parser.add_argument("--data", type=Path, help="where the BACI files are (generated unless held)")
     parser.add_argument("--write-results", nargs="?", const=RESULTS, type=Path, metavar="FILE")
+    parser.add_argument(
+        "--sets", type=lambda text: text.split(","), default=["sample", "baci"], help="sample,baci (both)"
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="tradebloc-bench-spark-")).resolve()
     data = (args.data or work / "data").resolve()
     try:
-        year_files = prepare_data(data, [FIRST_YEAR], args.rows_per_year)
+        year_files = prepare_data(data, [FIRST_YEAR], args.rows_per_year) if "baci" in args.sets else []
         bench = Bench(work, data, keep=False)
-        sample = bench.folder("sample", [])
-        shutil.rmtree(work / "sample" / "raw")
-        shutil.copytree(settings.REPO_ROOT / "raw", work / "sample" / "raw")
-        phases = measure_engines(bench, "sample", sample)
-        bench.discard("sample")
-        phases += measure_engines(bench, f"BACI 1 x {args.rows_per_year:,}", bench.folder("baci", year_files))
+        phases = []
+        if "sample" in args.sets:
+            sample = bench.folder("sample", [])
+            shutil.rmtree(work / "sample" / "raw")
+            shutil.copytree(settings.REPO_ROOT / "raw", work / "sample" / "raw")
+            phases += measure_engines(bench, "sample", "sample", sample)
+            bench.discard("sample")
+        if "baci" in args.sets:
+            label = f"BACI 1 x {args.rows_per_year:,}"
+            phases += measure_engines(bench, "baci", label, bench.folder("baci", year_files))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rows = []
