@@ -62,8 +62,8 @@ def _spark(verbose: bool) -> int:
 
     os.environ[settings.ENGINE_VAR] = "duckdb"
     code = _materialise_all(None, None, verbose)
-    duckdb_warehouse = settings.load().warehouse
-    spark_dir = settings.load().spark_folder
+    config = settings.load()
+    duckdb_warehouse, spark_dir = config.warehouse, config.spark_folder
     for stale in ("tables", "metastore_db"):  # a fresh catalog: the comparison is of whole builds
         shutil.rmtree(spark_dir / stale, ignore_errors=True)
     os.environ.update(
