@@ -1,6 +1,7 @@
 """Connections to the DuckDB warehouse at the path settings resolves."""
 
 import re
+import time
 
 import duckdb
 
@@ -13,20 +14,33 @@ class WarehouseUnavailable(Exception):
     disk refuses the write. Nothing in it has been changed."""
 
 
+# How long a writer waits, in seconds between attempts, for another process's hold on
+# the warehouse to end: enough for a finishing build's summary (under a second), short
+# enough that a reader left open is reported quickly. dbt's own connection waits the
+# same way (profiles.yml, retries).
+LOCK_WAITS = (1, 2, 4)
+
+
 def connect(read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse with the configured memory limit and threads; a writer
-    creates its folder first. A lock held by another process or an unwritable
-    path becomes a WarehouseUnavailable that says which and what to do."""
+    creates its folder first, and waits briefly for another process's hold to end. A
+    lock still held, or an unwritable path, becomes a WarehouseUnavailable that says
+    which and what to do."""
     config = settings.load()
     path = config.warehouse
-    try:
-        if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(str(path), read_only=read_only, config=config.duckdb_config())
-    except OSError as error:
-        raise WarehouseUnavailable(f"{path}: cannot create the warehouse folder: {error}") from error
-    except duckdb.IOException as error:
-        raise WarehouseUnavailable(explain_open_error(path, error)) from error
+    waits = iter(() if read_only else LOCK_WAITS)
+    while True:
+        try:
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            return duckdb.connect(str(path), read_only=read_only, config=config.duckdb_config())
+        except OSError as error:
+            raise WarehouseUnavailable(f"{path}: cannot create the warehouse folder: {error}") from error
+        except duckdb.IOException as error:
+            if "Conflicting lock" in str(error) and (wait := next(waits, None)):
+                time.sleep(wait)
+                continue
+            raise WarehouseUnavailable(explain_open_error(path, error)) from error
 
 
 def read_models() -> duckdb.DuckDBPyConnection:

@@ -5,6 +5,7 @@ the warehouse, an unwritable or full disk. Each leaves what was landed intact.
 the serving copy through a build: tests/test_serving.py.)
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -17,7 +18,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project import settings, warehouse
+from dagster_project import resources, settings, summary, warehouse
 from dagster_project.landing import SOURCE_KINDS, reference
 from dagster_project.landing.errors import WarehouseWriteError
 from dagster_project.landing.loader import land_source, ledger_discrepancies
@@ -27,7 +28,7 @@ BACI = next(k for k in SOURCE_KINDS if k.name == "baci")
 # Landing in another process, as a Dagster run does.
 LAND_SCRIPT = """
 import sys
-from dagster_project import settings, warehouse
+from dagster_project import resources, settings, summary, warehouse
 from dagster_project.landing import SOURCE_KINDS
 from dagster_project.landing.loader import land_source
 with warehouse.connect() as conn:
@@ -158,38 +159,86 @@ def test_two_builds_at_once_wait_for_each_other(tmp_path, dbt_manifest):
         assert conn.execute("select count(*) from raw.wdi_indicator_values").fetchone()[0] > 0
 
 
-def test_a_reader_holding_the_warehouse_makes_the_landing_fail_clearly(env):
-    """DuckDB allows no writer beside a reader of the same file: the build stops with
-    a message that names the holder, lands nothing, and succeeds once it is gone.
-    (Readers are meant to use the serving copy, which never blocks a build.)"""
-    raw_dir, db = env
-    write_baci_file(raw_dir, 2022, 100)
-    land_in_process("baci")
-    before = held(db)
-    write_baci_file(raw_dir, 2023, 100)
-    reader = subprocess.Popen(
+@contextlib.contextmanager
+def holding(db: Path, read_only: bool = True, seconds: float | None = None):
+    """Another process holding the warehouse open (a reader by default) until the block
+    ends, or for `seconds` only; yields its PID once the file is open."""
+    let_go = f"time.sleep({seconds})" if seconds is not None else "sys.stdin.read()"
+    holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            f"import duckdb, sys; c = duckdb.connect({str(db)!r}, read_only=True); "
-            "print('open', flush=True); sys.stdin.read()",
+            f"import duckdb, sys, time; c = duckdb.connect({str(db)!r}, read_only={read_only}); "
+            f"print('open', flush=True); {let_go}",
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        assert reader.stdout.readline() == "open\n"
+        assert holder.stdout.readline() == "open\n"
+        yield holder.pid
+    finally:
+        holder.communicate("")
+
+
+def test_a_reader_holding_the_warehouse_makes_the_landing_fail_clearly(env):
+    """DuckDB allows no writer beside a reader of the same file: the build waits a few
+    seconds, then stops with a message that names the holder, lands nothing, and
+    succeeds once it is gone. (Readers are meant to use the serving copy, which never
+    blocks a build.)"""
+    raw_dir, db = env
+    write_baci_file(raw_dir, 2022, 100)
+    land_in_process("baci")
+    before = held(db)
+    write_baci_file(raw_dir, 2023, 100)
+    with holding(db) as pid:
         with pytest.raises(warehouse.WarehouseUnavailable) as error:
             land_in_process("baci")
         assert str(db) in str(error.value)
-        assert f"PID {reader.pid}" in str(error.value)
+        assert f"PID {pid}" in str(error.value)
         assert "serving copy" in str(error.value)
-    finally:
-        reader.communicate("")
     assert held(db) == before
     land_in_process("baci")
     assert len(held(db)["baci_rows"]) == 2
+
+
+def test_a_reader_that_lets_go_within_seconds_only_delays_the_landing(env):
+    """Another build's closing summary reads the warehouse for a moment: a landing
+    that starts then waits for it instead of failing."""
+    raw_dir, db = env
+    write_baci_file(raw_dir, 2022, 100)
+    land_in_process("baci")
+    write_baci_file(raw_dir, 2023, 100)
+    with holding(db, seconds=1.5):
+        land_in_process("baci")
+    assert len(held(db)["baci_rows"]) == 2
+
+
+def test_dbt_waits_for_a_reader_that_lets_go_within_seconds(env):
+    """dbt's own connection waits the same way (profiles.yml, retries): `dbt debug`
+    opens the warehouse as a build's first step does."""
+    _, db = env
+    warehouse.connect().close()
+    project = str(settings.DBT_PROJECT_DIR)
+    command = [str(resources.DBT_EXECUTABLE), "debug", "--project-dir", project, "--profiles-dir", project]
+    command += ["--log-path", str(db.parent / "logs")]
+    environment = os.environ | settings.load().dbt_env()
+    with holding(db, seconds=3):
+        debug = subprocess.run(command, env=environment, capture_output=True, text=True)
+    assert debug.returncode == 0, debug.stdout[-2000:]
+    assert "OK connection ok" in debug.stdout
+
+
+def test_the_summary_of_a_warehouse_another_build_writes_says_so(env):
+    """A build's closing summary while another build writes: a note, not a failure."""
+    _, db = env
+    warehouse.connect().close()
+    with holding(db, read_only=False) as pid:
+        text = summary.render()
+    assert text.startswith(f"No summary for now: {db}: the warehouse is open in another process")
+    assert f"PID {pid}" in text
+    assert text.endswith("Once it is free: python -m dagster_project summary")
 
 
 @pytest.fixture
