@@ -2,7 +2,7 @@
 
 import fcntl
 import importlib.metadata
-import json
+import os
 import subprocess
 import sys
 from functools import cached_property
@@ -85,6 +85,11 @@ def _manifest_is_current() -> bool:
     )
 
 
-def build_args(year_from: int, year_to: int) -> list[str]:
-    """`dbt build` limited by the yearly models' vars to the years from..to."""
-    return ["build", "--vars", json.dumps({"year_from": year_from, "year_to": year_to})]
+def set_run_years(years: range | None) -> None:
+    """Limit the dbt commands this process starts to these years (macro run_year), or
+    to none: every year. Environment variables rather than `--vars`, which would cost
+    each yearly run a full parse (some 5 s): dbt reads them only when it executes."""
+    for name in (settings.YEAR_FROM_VAR, settings.YEAR_TO_VAR):
+        os.environ.pop(name, None)
+    if years:
+        os.environ.update({settings.YEAR_FROM_VAR: str(years[0]), settings.YEAR_TO_VAR: str(years[-1])})

@@ -19,6 +19,8 @@ THREADS_VAR = "TRADEBLOC_DUCKDB_THREADS"
 SENSOR_INTERVAL_VAR = "TRADEBLOC_SENSOR_INTERVAL"
 SPARK_DIR_VAR = "TRADEBLOC_SPARK_DIR"
 ENGINE_VAR = "TRADEBLOC_ENGINE"
+# The years a dbt run builds, which Dagster sets for a yearly partition (macro run_year).
+YEAR_FROM_VAR, YEAR_TO_VAR = "TRADEBLOC_YEAR_FROM", "TRADEBLOC_YEAR_TO"
 # duckdb: dbt builds the warehouse file; spark: DuckDB lands the raw files, dbt builds on
 # Spark from their Parquet export (dagster_project/spark.py, docs/scaling.md)
 ENGINES = ("duckdb", "spark")

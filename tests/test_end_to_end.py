@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from dagster_project import settings
+from dagster_project.assets.partitions import raw_years
 from dagster_project.landing import SOURCE_KINDS
 from dagster_project.landing.loader import source_files
 from tests import us_tariff_cases
@@ -97,7 +98,11 @@ def test_make_run_shows_a_line_per_asset_and_records_one_run(sample_build):
     assert len(lines) <= 150, output
     assert any(line.startswith("✓ marts/fct_trade ") and line.endswith(" rows") for line in lines)
     assert any(line.startswith("✓ raw/baci_flows ") for line in lines)
-    assert sum(line.strip().startswith("dbt build:") for line in lines) == 2  # the two dbt sets
+    # the two dbt sets: the unpartitioned one, then the yearly one for the years held
+    dbt_lines = [line.strip() for line in lines if line.strip().startswith("dbt build")]
+    years = raw_years(settings.REPO_ROOT / "raw")
+    expected = ["dbt build", f"dbt build for {years[0]}-{years[-1]}"]
+    assert [line.split(":")[0] for line in dbt_lines] == expected, dbt_lines
     assert "Marts (rows):" in output and "marts.fct_trade_reported" in output
     log = Path(re.search(r"Full log: (\S+)", output).group(1))
     text = log.read_text()

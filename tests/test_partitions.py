@@ -1,8 +1,9 @@
 """Yearly partitions, the one-run build, the raw-folder sensor and the automation."""
 
-import json
 import logging
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import dagster as dg
@@ -11,7 +12,7 @@ import pytest
 
 from dagster_project import settings
 from dagster_project.landing.years import file_years
-from dagster_project.resources import build_args
+from dagster_project.resources import dbt_command, set_run_years
 from dagster_project.run import materialise
 
 REPO_RAW = settings.REPO_ROOT / "raw"
@@ -37,10 +38,27 @@ def test_file_years_read_from_the_source_names(name, years):
     assert file_years(Path(name)) == years
 
 
-def test_build_args_pass_the_years_as_dbt_vars():
-    args = build_args(2021, 2023)
-    assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {"year_from": 2021, "year_to": 2023}
+def test_a_run_passes_its_years_to_dbt_and_a_run_without_years_none(monkeypatch):
+    monkeypatch.setenv(settings.YEAR_FROM_VAR, "1999")  # left by an earlier step
+    set_run_years(range(2021, 2024))
+    assert (os.environ[settings.YEAR_FROM_VAR], os.environ[settings.YEAR_TO_VAR]) == ("2021", "2023")
+    set_run_years(None)
+    assert settings.YEAR_FROM_VAR not in os.environ and settings.YEAR_TO_VAR not in os.environ
+
+
+def test_a_runs_years_keep_dbts_partial_parse(dbt_manifest, tmp_path, monkeypatch):
+    """dbt reads a run's years from the environment only as it executes: the parse that
+    `prepare` saved stays valid for a yearly run, which `--vars` made parse in full."""
+    target = tmp_path / "target"
+    target.mkdir()
+    shutil.copy(dbt_manifest.with_name("partial_parse.msgpack"), target)
+    monkeypatch.setenv(settings.YEAR_FROM_VAR, "2023")
+    monkeypatch.setenv(settings.YEAR_TO_VAR, "2023")
+    environment = os.environ | settings.load().dbt_env()
+    command = dbt_command("parse", "--log-level", "debug", target_path=target)
+    parse = subprocess.run(command, env=environment, capture_output=True, text=True)
+    assert parse.returncode == 0, parse.stdout[-3000:]
+    assert "Partial parsing enabled, no changes found" in parse.stdout, parse.stdout[-3000:]
 
 
 def _by_set(defs) -> dict[str, set[dg.AssetKey]]:
@@ -173,7 +191,7 @@ def test_a_new_year_is_landed_by_the_sensor_and_built_for_its_year_only(defs, tw
     with caplog.at_level("INFO"):
         rebuilt = materialise(defs, instance, raw_dir, years=[2023])
     assert rebuilt.success
-    assert 'dbt build --vars {"year_from": 2023, "year_to": 2023}' in caplog.text
+    assert "dbt build for 2023: " in caplog.text
     after, mart_after = (
         _rowids_by_year(warehouse),
         _rowids_by_year(warehouse, MART),

@@ -34,7 +34,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from .. import settings, warehouse
 from ..charts import CHARTS
 from ..progress import summarise, tally
-from ..resources import DBT_PROJECT, build_args
+from ..resources import DBT_PROJECT, set_run_years
 from . import OWNER
 from .partitions import ONE_RUN_PER_RANGE, YEARLY, partition_years
 
@@ -123,7 +123,7 @@ def dbt_asset_definitions() -> list[dg.AssetsDefinition]:
     @dbt_assets(**common, exclude=YEARLY_MODELS, name="dbt_unpartitioned", dagster_dbt_translator=translator)
     def dbt_unpartitioned(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         """Seeds, dimensions and the staging of the sources that are not yearly."""
-        yield from build(context, dbt, ["build"])
+        yield from build(context, dbt)
 
     @dbt_assets(
         **common,
@@ -136,25 +136,26 @@ def dbt_asset_definitions() -> list[dg.AssetsDefinition]:
     def dbt_by_year(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         """The year-scoped models, incremental by year: a partition (or a range) recomputes
         and replaces only its years."""
-        years = partition_years(context)
-        yield from build(context, dbt, build_args(years.start, years.stop - 1), years)
+        yield from build(context, dbt, partition_years(context))
 
     return [dbt_unpartitioned, dbt_by_year]
 
 
-def build(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str], years: range | None = None
-) -> Iterator:
-    """dbt's events, completed once dbt has finished; `years`: the partitions' years,
-    whose rows a yearly model's row count counts."""
+def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, years: range | None = None) -> Iterator:
+    """`dbt build` of the selected models, for `years` (the partitions') or every year;
+    dbt's events, completed once dbt has finished (a yearly model's row count counts
+    the rows of `years`)."""
     settings.export_for_dbt()
+    set_run_years(years)
     os.environ.pop("DBT_INDIRECT_SELECTION", None)  # dbt's default, eager (see above)
+    args = ["build"]
     if context.assets_def.is_subset and (unbuilt := tests_reading_unbuilt_models(context)):
         args = [*args, "--exclude", " ".join(unbuilt)]  # one value: dagster-dbt folds it in
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     held = list(invocation.stream())
     statuses = Counter(result["status"] for result in invocation.get_artifact("run_results.json")["results"])
-    summarise(context.log, f"dbt {args[0]}: {tally(statuses)}")
+    scope = f" for {_spans(list(years))}" if years else ""
+    summarise(context.log, f"dbt build{scope}: {tally(statuses)}")
     with warehouse.read_models() as conn:
         for event in held:
             yield _complete(event, conn, invocation.manifest, years)

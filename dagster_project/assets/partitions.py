@@ -3,7 +3,7 @@
 The Comtrade and BACI landing and every year-scoped dbt model (dbt tag `yearly`:
 the trade chain, the metric, mirror and tariff marts) are partitioned by year; a
 range of years (a backfill, or `make run`) runs as one run, and dbt recomputes
-exactly those years (vars year_from / year_to, macro in_run_years)."""
+exactly those years (TRADEBLOC_YEAR_FROM / _TO, macro run_year)."""
 
 from collections.abc import Iterable
 from pathlib import Path

@@ -1,5 +1,5 @@
--- Incremental by year: with vars year_from / year_to (what a yearly partition passes)
--- only those years are recomputed and replaced; without them every year is.
+-- Incremental by year: a run for some years (a yearly partition's, macro in_run_years)
+-- recomputes and replaces only those years; a run without years, every year.
 -- The dimensions are built first, so the relationship checks (and the check that
 -- dim_product covers every HS6 code) run with the fact:
 -- depends_on: {{ ref('dim_country') }}
