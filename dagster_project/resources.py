@@ -2,9 +2,12 @@
 
 import fcntl
 import importlib.metadata
+import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from functools import cached_property
 from pathlib import Path
 
@@ -56,9 +59,10 @@ def dbt_command(*args: str, target_path: Path = DBT_PROJECT.target_path) -> list
 
 def prepare_dbt() -> None:
     """Write the dbt manifest (dbt parse, partial when it can be). Must run before the
-    definitions load. Two builds started at once take turns, so neither reads a
-    half-written manifest. dbt is called directly: dagster-dbt's `cli` first runs
-    `dbt --version` and loads an adapter, some 4 s that a parse does not need."""
+    definitions load. Two builds started at once take turns, and the files are swapped
+    in whole, so no build reads a half-written manifest. dbt is called directly:
+    dagster-dbt's `cli` first runs `dbt --version` and loads an adapter, some 4 s that a
+    parse does not need."""
     settings.export_for_dbt()
     target = DBT_PROJECT.manifest_path.parent
     target.mkdir(parents=True, exist_ok=True)
@@ -66,15 +70,36 @@ def prepare_dbt() -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if _manifest_is_current():
             return
-        if subprocess.run(dbt_command("--quiet", "parse")).returncode:
-            raise RuntimeError("dbt parse failed: the dbt project has an error (dbt's message is above)")
+        with tempfile.TemporaryDirectory(dir=target, prefix=".parse-") as folder:
+            parsed = Path(folder)
+            if (saved := target / PARSE_FILES[0]).exists():
+                shutil.copy(saved, parsed)  # dbt parses only what changed since
+            if subprocess.run(dbt_command("--quiet", "parse", target_path=parsed)).returncode:
+                raise RuntimeError("dbt parse failed: the dbt project has an error (dbt's message is above)")
+            (parsed / PARSED_FOR).write_text(_profile_inputs())
+            for name in (*PARSE_FILES, PARSED_FOR):
+                os.replace(parsed / name, target / name)
+
+
+# What a parse writes that runs read: the partial parse dagster-dbt copies into each
+# dbt step's target folder, and the manifest the definitions load. The last is swapped
+# in last: it dates the parse.
+PARSE_FILES = ("partial_parse.msgpack", "manifest.json")
+# The profile inputs the parse was made with: dbt's saved parse holds them (the
+# warehouse path), and a step on other inputs would parse in full, some 5 s each.
+PARSED_FOR = ".parsed-for.json"
+
+
+def _profile_inputs() -> str:
+    return json.dumps(settings.load().dbt_env(), sort_keys=True)
 
 
 def _manifest_is_current() -> bool:
-    """Whether the manifest is newer than every file of the dbt project: then a parse
-    (some 7 s, most of it dbt starting) would write the same nodes again."""
-    manifest = DBT_PROJECT.manifest_path
-    if not manifest.exists():
+    """Whether the manifest was parsed for these settings and is newer than every file
+    of the dbt project: then a parse (some 7 s, most of it dbt starting) would write
+    the same again."""
+    manifest, parsed_for = DBT_PROJECT.manifest_path, DBT_PROJECT.manifest_path.with_name(PARSED_FOR)
+    if not (manifest.exists() and parsed_for.exists()) or parsed_for.read_text() != _profile_inputs():
         return False
     written = manifest.stat().st_mtime
     project = settings.DBT_PROJECT_DIR
