@@ -158,7 +158,7 @@ def _evaluate(defs, instance):
 
 
 @pytest.mark.e2e
-def test_a_new_year_is_landed_by_the_sensor_and_built_for_its_year_only(defs, two_years_built):
+def test_a_new_year_is_landed_by_the_sensor_and_built_for_its_year_only(defs, two_years_built, dbt_manifest):
     """The sensor lands a new file's year; the automation then asks for what it feeds,
     for that year; running it leaves the other years' rows untouched."""
     raw_dir, warehouse, held_back, instance, _ = two_years_built
@@ -195,6 +195,8 @@ def test_a_new_year_is_landed_by_the_sensor_and_built_for_its_year_only(defs, tw
     rebuilt = materialise(defs, instance, raw_dir, years=[2023])
     assert rebuilt.success
     assert any("dbt build for 2023: " in entry.user_message for entry in instance.all_logs(rebuilt.run_id))
+    # each dbt step's own target folder is gone once the step has read it
+    assert not list(dbt_manifest.parent.glob(f"dbt_*-{rebuilt.run_id[:8]}-*"))
     after, mart_after = (
         _rowids_by_year(warehouse),
         _rowids_by_year(warehouse, MART),
