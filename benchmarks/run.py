@@ -57,6 +57,7 @@ PIPELINE_TARGET = 3.0  # whole pipeline <= 3 x the floor
 GROWTH_TARGET = 1.5  # one more year <= 1.5 x one year's own landing...
 FLAT_TARGET = 1.25  # ...flat in N: slowest / fastest
 MEMORY_TARGET_GB = 6
+FIXED_COST_TARGET_S = 15  # the pipeline on no trade rows (issue 16, one clean flow)
 PANDAS_TARGET = 5.0  # pandas >= 5 x slower than the pipeline, or out of memory
 
 
@@ -282,8 +283,10 @@ def targets(phases: dict[str, Phase], growth: list[int]) -> list[tuple[str, str,
     flatness = max(steps) / min(steps) if len(steps) > 1 and None not in steps else None
     peak_gb = max(p.peak_rss_mb for key, p in phases.items() if key not in ("floor", "pandas")) / 1024
     pandas_oom = "pandas" in phases and phases["pandas"].status == "out of memory"
+    fixed_s = phases["fixed"].wall_s if "fixed" in phases and phases["fixed"].status == "ok" else None
     checks = [
         (f"landing <= {LANDING_TARGET}x the floor", ratio("landing", "floor"), "<=", LANDING_TARGET),
+        (f"fixed cost <= {FIXED_COST_TARGET_S} s", fixed_s, "<=", FIXED_COST_TARGET_S),
         (
             f"whole pipeline <= {PIPELINE_TARGET}x the floor",
             ratio("pipeline", "floor"),

@@ -51,6 +51,7 @@ def test_targets_count_pandas_running_out_of_memory_as_met():
     phases = {
         "floor": Phase("floor", 10.0, 500),
         "landing": Phase("landing", 12.0, 900),
+        "fixed": Phase("fixed", 20.0, 400),
         "pipeline": Phase("pipeline", 40.0, 2000),
         "pandas": Phase("pandas", 30.0, 9000, "out of memory"),
         "growth_1": Phase("+1", 6.0, 1000),
@@ -58,6 +59,7 @@ def test_targets_count_pandas_running_out_of_memory_as_met():
     }
     met = {target: (measured, ok) for target, measured, ok in targets(phases, [1, 2])}
     assert met["landing <= 1.5x the floor"] == ("1.20", "yes")
+    assert met["fixed cost <= 15 s"] == ("20.00", "no")
     assert met["whole pipeline <= 3.0x the floor"] == ("4.00", "no")
     assert met["one more year <= 1.5x one year's landing (worst N)"] == ("0.75", "yes")
     assert met["one more year flat in N (slowest / fastest <= 1.25)"] == ("1.50", "no")
