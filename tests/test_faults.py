@@ -28,7 +28,7 @@ BACI = next(k for k in SOURCE_KINDS if k.name == "baci")
 # Landing in another process, as a Dagster run does.
 LAND_SCRIPT = """
 import sys
-from dagster_project import resources, settings, summary, warehouse
+from dagster_project import settings, warehouse
 from dagster_project.landing import SOURCE_KINDS
 from dagster_project.landing.loader import land_source
 with warehouse.connect() as conn:
