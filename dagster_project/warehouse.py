@@ -19,6 +19,8 @@ class WarehouseUnavailable(Exception):
 # enough that a reader left open is reported quickly. dbt's own connection waits the
 # same way (profiles.yml, retries).
 LOCK_WAITS = (1, 2, 4)
+# DuckDB's message when another process holds the file: who, and its PID.
+LOCK_HELD = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
 
 def connect(read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -37,7 +39,7 @@ def connect(read_only: bool = False) -> duckdb.DuckDBPyConnection:
         except OSError as error:
             raise WarehouseUnavailable(f"{path}: cannot create the warehouse folder: {error}") from error
         except duckdb.IOException as error:
-            if "Conflicting lock" in str(error) and (wait := next(waits, None)):
+            if LOCK_HELD.search(str(error)) and (wait := next(waits, None)):
                 time.sleep(wait)
                 continue
             raise WarehouseUnavailable(explain_open_error(path, error)) from error
@@ -65,7 +67,7 @@ def read_models() -> duckdb.DuckDBPyConnection:
 def explain_open_error(path, error: Exception) -> str:
     """A DuckDB open failure in words a user can act on."""
     text = str(error)
-    holder = re.search(r"Conflicting lock is held in (.+?) \(PID (\d+)\)", text)
+    holder = LOCK_HELD.search(text)
     if holder:
         return (
             f"{path}: the warehouse is open in another process ({holder.group(1)}, PID {holder.group(2)}). "
