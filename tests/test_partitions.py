@@ -10,9 +10,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project import settings
+from dagster_project import resources, settings
 from dagster_project.landing.years import file_years
-from dagster_project.resources import dbt_command, prepare_dbt, set_run_years
+from dagster_project.resources import dbt_command, prepare_dbt, saved_parse, set_run_years
 from dagster_project.run import materialise
 
 REPO_RAW = settings.REPO_ROOT / "raw"
@@ -63,6 +63,36 @@ def test_dbts_saved_parse_serves_a_yearly_run_on_any_warehouse(dbt_manifest, tmp
     parse = subprocess.run(command, env=environment, capture_output=True, text=True)
     assert parse.returncode == 0, parse.stdout[-3000:]
     assert "Partial parsing enabled, no changes found" in parse.stdout, parse.stdout[-3000:]
+
+
+def test_a_dbt_step_starts_from_the_parse_saved_for_its_own_warehouse(tmp_path, monkeypatch):
+    """A step keeps the parse dbt leaves in its folder for the next step on the same
+    profile; a step on another warehouse does not get it; the latest profiles' are kept."""
+    parses = tmp_path / "parses"
+    monkeypatch.setattr(resources, "SAVED_PARSES", parses)
+
+    def step(warehouse: str, parsed: bytes | None = None) -> bytes | None:
+        """What the step's folder held of a parse; `parsed`: what dbt writes there, if it parses."""
+        monkeypatch.setenv(settings.WAREHOUSE_VAR, str(tmp_path / warehouse / "tradebloc.duckdb"))
+        with resources.step_target("test-") as folder:
+            given = folder / "partial_parse.msgpack"
+            held = given.read_bytes() if given.exists() else None
+            if parsed is not None:
+                given.write_bytes(parsed)
+        assert not folder.exists()
+        return held
+
+    assert step("a", b"parse for a") is None
+    assert step("a") == b"parse for a"
+    assert step("b", b"parse for b") is None
+    assert step("a") == b"parse for a"
+    assert step("a", b"parse for a, a model changed") == b"parse for a"
+    assert step("a") == b"parse for a, a model changed"
+    os.utime(next(parses.glob("*.msgpack")), (0, 0))  # the oldest: one of a and b
+    for i in range(resources.SAVED_PARSES_KEPT):
+        step(f"w{i}", b"parse")
+    assert len(list(parses.glob("*.msgpack"))) == resources.SAVED_PARSES_KEPT
+    assert step("w0") == b"parse"
 
 
 def _by_set(defs) -> dict[str, set[dg.AssetKey]]:
@@ -192,8 +222,11 @@ def test_a_new_year_is_landed_by_the_sensor_and_built_for_its_year_only(defs, tw
     assert automation.get_requested_partitions(dg.AssetKey(["marts", "mart_bloc_trade_annual"])) == {"2023"}
     assert automation.get_num_requested(dg.AssetKey(["marts", "dim_country"])) == 0
 
+    saved = saved_parse()  # dbt's parse for this warehouse, kept by the two years' build
+    parsed = saved.stat().st_mtime_ns
     rebuilt = materialise(defs, instance, raw_dir, years=[2023])
     assert rebuilt.success
+    assert saved.stat().st_mtime_ns == parsed  # its dbt steps found nothing to parse again
     assert any("dbt build for 2023: " in entry.user_message for entry in instance.all_logs(rebuilt.run_id))
     # each dbt step's own target folder is gone once the step has read it
     assert not list(dbt_manifest.parent.glob(f"dbt_*-{rebuilt.run_id[:8]}-*"))

@@ -23,10 +23,8 @@ import itertools
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -36,7 +34,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from .. import settings, warehouse
 from ..charts import CHARTS
 from ..progress import summarise, tally
-from ..resources import DBT_PROJECT, set_run_years
+from ..resources import DBT_PROJECT, set_run_years, step_target
 from . import OWNER
 from .partitions import ONE_RUN_PER_RANGE, YEARLY, partition_years
 
@@ -153,13 +151,10 @@ def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, years: range |
     args = ["build"]
     if context.assets_def.is_subset and (unbuilt := tests_reading_unbuilt_models(context)):
         args = [*args, "--exclude", " ".join(unbuilt)]  # one value: dagster-dbt folds it in
-    # The step's own dbt target folder, removed once read: dagster-dbt's default keeps one
-    # per step (some 13 MB each) for good.
-    step = f"{context.op_execution_context.op.name}-{context.run_id[:8]}-"
-    with tempfile.TemporaryDirectory(prefix=step, dir=DBT_PROJECT.manifest_path.parent) as target:
-        invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=Path(target))
+    with step_target(f"{context.op_execution_context.op.name}-{context.run_id[:8]}-") as target:
+        invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
         held = list(invocation.stream())
-        if not (Path(target) / "run_results.json").exists() and (error := invocation.get_error()):
+        if not (target / "run_results.json").exists() and (error := invocation.get_error()):
             raise error  # dbt stopped before it ran a node: its own message says why
         results = invocation.get_artifact("run_results.json")["results"]
     statuses = Counter(result["status"] for result in results)
