@@ -26,9 +26,8 @@ from datetime import date
 from pathlib import Path
 
 from dagster_project import settings
-from dagster_project.resources import dbt_command
 
-from .run import FIRST_YEAR, Bench, Phase, machine, measure, prepare_data, version
+from .run import FIRST_YEAR, Bench, Phase, machine, measure, plain_dbt_build, prepare_data, version
 
 RESULTS = Path(__file__).with_name("RESULTS-spark.md")
 ROWS_PER_YEAR = 10_000_000
@@ -48,16 +47,16 @@ def measure_engines(bench: Bench, folder: str, name: str, env: dict[str, str]) -
     pipeline = [sys.executable, "-m", "dagster_project", "run"]
     logs = bench.work / "logs"
 
-    def dbt(target: str) -> list[str]:
-        command = dbt_command("build", "--full-refresh", "--quiet", "--target", target)
-        command[command.index("--target-path") + 1] = str(work / f"dbt-target-{target}")
-        return command
+    def dbt(target: str, env: dict[str, str]) -> list[str]:
+        return plain_dbt_build(work / f"dbt-target-{target}", env, "--target", target)
 
     return [
         measure(f"{name}: pipeline on DuckDB", pipeline, env, logs / f"{name}-duckdb.log"),
         measure(f"{name}: pipeline on Spark", pipeline, spark_env, logs / f"{name}-spark.log"),
-        measure(f"{name}: dbt build on DuckDB", dbt("duckdb"), env, logs / f"{name}-dbt-duckdb.log"),
-        measure(f"{name}: dbt build on Spark", dbt("spark"), spark_env, logs / f"{name}-dbt-spark.log"),
+        measure(f"{name}: dbt build on DuckDB", dbt("duckdb", env), env, logs / f"{name}-dbt-duckdb.log"),
+        measure(
+            f"{name}: dbt build on Spark", dbt("spark", spark_env), spark_env, logs / f"{name}-dbt-spark.log"
+        ),
     ]
 
 

@@ -16,6 +16,7 @@ PHASES = (
     "floor: DuckDB read_csv, 1 year",
     "landing, 1 year",
     "pipeline with no trade rows (fixed cost)",
+    "dbt build alone, no trade rows",
     "pipeline (land + dbt build), 1 year",
     "pandas, 1 year",
     "one more year with 1 built",
